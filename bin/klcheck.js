@@ -1,0 +1,8 @@
+#!/usr/bin/env node
+'use strict';
+// Runs the TypeScript sources directly (transpile-only: type-checking is `npm run typecheck`).
+require('ts-node').register({ transpileOnly: true, project: require('path').join(__dirname, '..', 'tsconfig.json') });
+require('../src/cli/main.ts').main(process.argv.slice(2)).then(
+  (code) => { process.exitCode = code; },
+  (err) => { process.stderr.write(`klcheck: internal error: ${err && err.stack || err}\n`); process.exitCode = 3; },
+);
