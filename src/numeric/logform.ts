@@ -1,0 +1,273 @@
+/**
+ * Exact evaluation of  V = R + Σ_i c_i·ln(x_i)
+ * where R is a finite sum of exact rationals, the c_i are exact dyadic coefficients and the x_i are
+ * positive finite doubles. Every reference quantity of the KL family is of this form for finite
+ * inputs (kl, entropy, cross-entropy, generalised KL, negative entropy and its Bregman divergence,
+ * the ELBO, the Gaussian KL); logEvidence adds one logarithm of a computed sum (see reference/).
+ *
+ * Evaluation (Ziv's strategy): at working precision W, every ln is computed at scale F = W + 8 with
+ * a proven error bound; the terms are summed exactly at a common scale, giving an interval
+ * [S − E, S + E] that contains V. If both ends round to the same `digits`-digit decimal, that is
+ * the correctly rounded V. Otherwise W grows and we try again.
+ *
+ * Termination. A nonzero log part Σ c_i ln x_i is the logarithm of an algebraic number ≠ 1, hence
+ * transcendental (Lindemann–Weierstrass), so V is never exactly a rational rounding boundary and
+ * the loop ends. The log part can, however, be exactly zero — kl(p, p), or kl((½,½), (¼,1)) =
+ * ½ln 2 + ½ln ½ — in which case no precision would decide the sign. So when the interval
+ * contains 0 we decide exactly whether Π x_i^{c_i} = 1: equal x's are merged up front (so p = q
+ * cancels immediately), powers of two are collected exactly, and the odd parts are factored over a
+ * coprime base (gcds only, no factoring). If the log part is exactly 0, V = R is rounded exactly.
+ */
+import type Decimal from 'decimal.js';
+import { Dy, dyAdd, dyIsZero, dyMul, dyOf, Rat, ratAdd } from './dyadic';
+import { FIXED_ERROR_UNITS, bitLengthPositive, doubleParts, ln2Wide, lnSignificandFixed } from './fixed';
+import { Rounded, roundRational, roundScaled, roundedToDecimal, sameRounded } from './rounding';
+
+const LOG2_10 = Math.log2(10);
+/** Give up (internal error) beyond this working precision. Never reached for finite double inputs. */
+const MAX_WORKING_BITS = 1 << 17;
+
+/** Builder for R + Σ c_i ln x_i. */
+export class LogForm {
+  private readonly coeffs = new Map<number, Dy>();
+  private readonly rationals: Rat[] = [];
+  private dyadicPart: Dy = { m: 0n, e: 0 };
+
+  /** Adds c·ln(x) for a dyadic coefficient c and a positive finite double x (merging equal x). */
+  addLog(c: Dy, x: number): this {
+    if (c.m === 0n) return this;
+    if (x === 1) return this; // ln 1 = 0 exactly
+    const prev = this.coeffs.get(x);
+    this.coeffs.set(x, prev === undefined ? c : dyAdd(prev, c));
+    return this;
+  }
+
+  /** Adds the exact value of the double a times ln(x). */
+  addLogNumber(a: number, x: number): this {
+    return a === 0 ? this : this.addLog(dyOf(a), x);
+  }
+
+  /** Adds an exact dyadic to R. */
+  addDyadic(d: Dy): this {
+    this.dyadicPart = dyAdd(this.dyadicPart, d);
+    return this;
+  }
+
+  /** Adds an exact rational to R. */
+  addRational(r: Rat): this {
+    if (r.num !== 0n) this.rationals.push(r);
+    return this;
+  }
+
+  /** The nonzero log terms after merging. */
+  terms(): Array<[number, Dy]> {
+    const out: Array<[number, Dy]> = [];
+    for (const [x, c] of this.coeffs) if (!dyIsZero(c)) out.push([x, c]);
+    return out;
+  }
+
+  /** The rational part R as a list of exact rationals (the dyadic part first). */
+  rationalParts(): Rat[] {
+    const out: Rat[] = [];
+    const d = this.dyadicPart;
+    if (d.m !== 0n) out.push(d.e >= 0 ? { num: d.m << BigInt(d.e), den: 1n } : { num: d.m, den: 1n << BigInt(-d.e) });
+    return out.concat(this.rationals);
+  }
+
+  /** Evaluates to `digits` significant digits, correctly rounded, as a Decimal of `D`. */
+  evaluate(digits: number, D: Decimal.Constructor): Decimal {
+    return roundedToDecimal(evaluateRounded(this.terms(), this.rationalParts(), digits), D);
+  }
+}
+
+interface Prepared {
+  x: number;
+  c: Dy;
+  k: number;
+  parts: ReturnType<typeof doubleParts>;
+}
+
+/** Correctly rounded value of R + Σ c ln x (null for exactly zero). */
+export function evaluateRounded(terms: Array<[number, Dy]>, rationals: Rat[], digits: number): Rounded | null {
+  if (terms.length === 0) return roundExactRational(rationals, digits);
+
+  // Split ln x = k ln 2 + ln y, y ∈ [1,2): the k-parts are collected exactly into K.
+  let K: Dy = { m: 0n, e: 0 };
+  let maxCoeffExp = -Infinity; // max over i of log2|c_i| (upper estimate)
+  const prepared: Prepared[] = [];
+  for (const [x, c] of terms) {
+    const parts = doubleParts(x);
+    K = dyAdd(K, dyMul(c, { m: BigInt(parts.k), e: 0 }));
+    prepared.push({ x, c, k: parts.k, parts });
+    maxCoeffExp = Math.max(maxCoeffExp, c.e + bitLengthPositive(c.m < 0n ? -c.m : c.m));
+  }
+  // Magnitude estimate of the whole (log2), to place the accumulator's scale.
+  let magnitude = maxCoeffExp + 10; // |ln y| < 1 per term, plus slack for sums
+  if (K.m !== 0n) magnitude = Math.max(magnitude, K.e + bitLengthPositive(K.m < 0n ? -K.m : K.m) + 1);
+  for (const r of rationals) magnitude = Math.max(magnitude, bitLengthPositive(abs(r.num)) - bitLengthPositive(r.den) + 2);
+  const nBits = Math.ceil(Math.log2(prepared.length + rationals.length + 2));
+
+  let W = quantize(Math.ceil(digits * LOG2_10) + 12 + nBits);
+  let exactnessChecked = false;
+  for (;;) {
+    const F = W + 8;
+    // Accumulator unit 2^A, fine enough that per-term truncation is negligible.
+    const A = magnitude - F - nBits - 8;
+    let S = 0n;
+    let E = 0n;
+    for (const p of prepared) {
+      const L = lnSignificandFixed(p.parts, F); // ln y · 2^F, error ≤ FIXED_ERROR_UNITS
+      const shift = p.c.e - F - A; // value c·L·2^-F in units of 2^A
+      S += shiftSigned(p.c.m * L, shift);
+      E += ceilShift(abs(p.c.m) * FIXED_ERROR_UNITS, shift) + 1n;
+    }
+    if (K.m !== 0n) {
+      const L2 = ln2Wide(F); // ln 2 at scale F + 64, error ≤ 1 unit there
+      const shift = K.e - F - 64 - A;
+      S += shiftSigned(K.m * L2, shift);
+      E += ceilShift(abs(K.m), shift) + 1n;
+    }
+    for (const r of rationals) {
+      // r·2^-A, truncated toward zero: error < 1 unit
+      const num = A <= 0 ? r.num << BigInt(-A) : r.num;
+      const den = A <= 0 ? r.den : r.den << BigInt(A);
+      S += num / den;
+      E += 1n;
+    }
+    const absS = abs(S);
+    if (absS > E) {
+      const lo = roundScaled(S - (S > 0n ? E : -E), A, digits);
+      const hi = roundScaled(S + (S > 0n ? E : -E), A, digits);
+      if (sameRounded(lo, hi)) return lo;
+    } else if (!exactnessChecked) {
+      exactnessChecked = true;
+      if (logPartIsExactlyZero(prepared, K)) return roundExactRational(rationals, digits);
+    }
+    // Not decided: raise the precision by what the interval says is missing, at least 32 bits.
+    const missing = absS > E ? 24 : Math.max(bitLengthPositive(E) - bitLengthPositive(absS || 1n), 0) + 16;
+    W = quantize(W + Math.max(32, missing, Math.ceil(W / 2)));
+    if (W > MAX_WORKING_BITS) throw new Error('evaluateRounded: precision limit reached (please report this input)');
+  }
+}
+
+/** Working precisions are multiples of 32 bits, so the lazily built tables are shared between calls. */
+export function quantize(bits: number): number {
+  return Math.ceil(bits / 32) * 32;
+}
+
+function abs(x: bigint): bigint {
+  return x < 0n ? -x : x;
+}
+
+/** x·2^shift, truncated toward −∞ for negative shifts. */
+function shiftSigned(x: bigint, shift: number): bigint {
+  return shift >= 0 ? x << BigInt(shift) : x >> BigInt(-shift);
+}
+
+/** ⌈x·2^shift⌉ for x ≥ 0. */
+function ceilShift(x: bigint, shift: number): bigint {
+  if (shift >= 0) return x << BigInt(shift);
+  const s = BigInt(-shift);
+  return (x + (1n << s) - 1n) >> s;
+}
+
+function roundExactRational(rationals: Rat[], digits: number): Rounded | null {
+  let sum: Rat = { num: 0n, den: 1n };
+  for (const r of rationals) sum = ratAdd(sum, r);
+  return roundRational(sum.num, sum.den, digits);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Exact zero test for Σ c_i ln x_i
+
+/**
+ * Decides exactly whether Σ c_i·ln(x_i) = 0, i.e. Π x_i^{c_i} = 1, for dyadic c_i and positive
+ * doubles x_i = o_i·2^{k_i} (o_i odd). Since odd and power-of-two parts cannot compensate each
+ * other, this holds iff Σ c_i k_i = 0 and Π o_i^{c_i} = 1. For the latter we build a coprime base
+ * of the odd parts by factor refinement (gcds only) and require every base exponent Σ c_i e_ij = 0.
+ */
+export function logPartIsExactlyZero(prepared: ReadonlyArray<{ x: number; c: Dy }>, _K?: Dy): boolean {
+  let twoExp: Dy = { m: 0n, e: 0 };
+  const odd = new Map<number, Dy>();
+  for (const { x, c } of prepared) {
+    const { o, k } = oddPart(x);
+    twoExp = dyAdd(twoExp, dyMul(c, { m: BigInt(k), e: 0 }));
+    if (o !== 1) {
+      const prev = odd.get(o);
+      odd.set(o, prev === undefined ? c : dyAdd(prev, c));
+    }
+  }
+  if (twoExp.m !== 0n) return false;
+  const entries = [...odd.entries()].filter(([, c]) => c.m !== 0n);
+  if (entries.length === 0) return true;
+  if (entries.length === 1) return false; // o^c = 1 with o > 1 odd forces c = 0
+  const base = coprimeBase(entries.map(([o]) => o));
+  const exps = new Map<number, Dy>();
+  for (const [o, c] of entries) {
+    let rest = o;
+    for (const b of base) {
+      let e = 0;
+      while (rest % b === 0) {
+        rest /= b;
+        e++;
+      }
+      if (e > 0) {
+        const prev = exps.get(b);
+        const add = dyMul(c, { m: BigInt(e), e: 0 });
+        exps.set(b, prev === undefined ? add : dyAdd(prev, add));
+      }
+    }
+    if (rest !== 1) throw new Error('logPartIsExactlyZero: coprime base does not span (internal error)');
+  }
+  for (const c of exps.values()) if (c.m !== 0n) return false;
+  return true;
+}
+
+/** x = o·2^k with o an odd integer (< 2^53, exact in a double). */
+export function oddPart(x: number): { o: number; k: number } {
+  const { mantissa, exponent } = dyOfPositive(x);
+  return { o: Number(mantissa), k: exponent };
+}
+
+function dyOfPositive(x: number): { mantissa: bigint; exponent: number } {
+  const d = dyOf(x);
+  return { mantissa: d.m, exponent: d.e };
+}
+
+function gcd(a: number, b: number): number {
+  while (b !== 0) {
+    const t = a % b;
+    a = b;
+    b = t;
+  }
+  return a;
+}
+
+/**
+ * A set of pairwise coprime integers > 1 such that every input is a product of powers of them
+ * (factor refinement). Inputs are odd integers below 2^53, so Number arithmetic is exact.
+ */
+export function coprimeBase(nums: number[]): number[] {
+  const base: number[] = [];
+  const work = nums.filter((n) => n > 1);
+  while (work.length > 0) {
+    const x = work.pop()!;
+    if (x === 1) continue;
+    let split = false;
+    for (let i = 0; i < base.length; i++) {
+      const b = base[i]!;
+      const g = gcd(x, b);
+      if (g === 1) continue;
+      if (g === b && g === x) {
+        split = true; // already present
+        break;
+      }
+      base.splice(i, 1);
+      work.push(g, x / g, b / g);
+      split = true;
+      break;
+    }
+    if (!split) base.push(x);
+  }
+  return base;
+}

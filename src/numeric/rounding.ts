@@ -1,0 +1,93 @@
+/**
+ * Correct rounding of exact or enclosed values to a number of significant decimal digits
+ * (round-half-even), with BigInt arithmetic only.
+ */
+import type Decimal from 'decimal.js';
+import { bitLengthPositive } from './fixed';
+
+const LOG10_2 = Math.log10(2);
+const pow10Cache: bigint[] = [];
+
+export function pow10(k: number): bigint {
+  if (k < 0) throw new RangeError('pow10: negative exponent');
+  let v = pow10Cache[k];
+  if (v === undefined) {
+    v = 10n ** BigInt(k);
+    if (k < 4096) pow10Cache[k] = v;
+  }
+  return v;
+}
+
+/** A nonzero value rounded to `digits` significant digits: (−1)^negative · q · 10^t, q ∈ [10^(d−1), 10^d). */
+export interface Rounded {
+  negative: boolean;
+  q: bigint;
+  t: number;
+}
+
+/** Round-half-even of the positive rational num/den to an integer. */
+function roundHalfEven(num: bigint, den: bigint): bigint {
+  const q = num / den;
+  const r2 = 2n * (num - q * den);
+  if (r2 > den || (r2 === den && (q & 1n) === 1n)) return q + 1n;
+  return q;
+}
+
+/**
+ * Rounds the positive rational num/den to `digits` significant digits. `log2Estimate` is an
+ * estimate of log2(num/den) (within ±2), used to pick the decimal exponent.
+ */
+function roundPositive(num: bigint, den: bigint, digits: number, log2Estimate: number): { q: bigint; t: number } {
+  let t = Math.floor(log2Estimate * LOG10_2) - (digits - 1);
+  const lo = pow10(digits - 1);
+  const hi = pow10(digits);
+  for (let guard = 0; guard < 8; guard++) {
+    const n = t < 0 ? num * pow10(-t) : num;
+    const d = t > 0 ? den * pow10(t) : den;
+    const q = roundHalfEven(n, d);
+    if (q >= hi) {
+      // Either genuinely ≥ 10^d at this exponent, or rounded up to exactly 10^d.
+      if (q === hi && n < d * hi) return { q: lo, t: t + 1 };
+      t += 1;
+      continue;
+    }
+    if (q < lo) {
+      t -= 1;
+      continue;
+    }
+    return { q, t };
+  }
+  throw new Error('roundPositive: exponent search did not converge');
+}
+
+/** Rounds the exact rational num/den (den > 0) to `digits` significant digits; null for zero. */
+export function roundRational(num: bigint, den: bigint, digits: number): Rounded | null {
+  if (num === 0n) return null;
+  const negative = num < 0n;
+  const a = negative ? -num : num;
+  const est = bitLengthPositive(a) - bitLengthPositive(den);
+  const { q, t } = roundPositive(a, den, digits, est);
+  return { negative, q, t };
+}
+
+/** Rounds N·2^A (N ≠ 0) to `digits` significant digits. */
+export function roundScaled(N: bigint, A: number, digits: number): Rounded | null {
+  if (N === 0n) return null;
+  const negative = N < 0n;
+  const a = negative ? -N : N;
+  const num = A >= 0 ? a << BigInt(A) : a;
+  const den = A >= 0 ? 1n : 1n << BigInt(-A);
+  const { q, t } = roundPositive(num, den, digits, bitLengthPositive(a) + A - 1);
+  return { negative, q, t };
+}
+
+export function sameRounded(x: Rounded | null, y: Rounded | null): boolean {
+  if (x === null || y === null) return x === y;
+  return x.negative === y.negative && x.q === y.q && x.t === y.t;
+}
+
+/** The Decimal (exact: at most `digits` digits) of a rounded value, or zero for null. */
+export function roundedToDecimal(r: Rounded | null, D: Decimal.Constructor): Decimal {
+  if (r === null) return new D(0);
+  return new D(`${r.negative ? '-' : ''}${r.q.toString()}e${r.t}`);
+}
