@@ -18,16 +18,21 @@
  * Tables (ln r_s at scale F) are filled lazily, per scale, by the same atanh series, so nothing here
  * depends on decimal.js; the tests compare against decimal.js's correctly rounded `ln`.
  *
- * Error budget of {@link lnFixed}, in units of 2^-F: ≤ 1 for each of the 4 truncated products,
- * ≤ 1 for each of the 4 table entries (computed at F+16 bits then rounded), ≤ 4 for the final
- * series (one division, ~F/66 truncated terms, all |terms| < 2^-33), and < 1/4 for k·ln 2
- * (ln 2 is held at F+64 bits and |k| ≤ 2^22). Total < 13; we publish 16.
+ * Error budget of {@link lnFixed}. Internally everything runs at scale Fi = F + 8. In units of
+ * 2^-Fi: ≤ 1 for each of the 4 truncated products, ≤ 1 for each of the 4 table entries (computed
+ * at Fi+16 bits then rounded), ≤ 2 per term of the final series (one division, ~Fi/66 truncated
+ * terms: ≤ 2 + 2·Fi/66 in all), and < 1/4 for k·ln 2 (ln 2 at Fi+64 bits, |k| ≤ 2^22). That is
+ * < 11 + Fi/33 units of 2^-Fi, i.e. < 0.05 + Fi/8448 units of 2^-F, + ½ for the final rounding:
+ * below 1 unit of 2^-F for every F up to 4000 bits (1200 digits). We publish 16 units, which
+ * leaves room for the long-mantissa truncation of lnFixed (≤ 1 unit) and for expFixed.
  */
 
 /** Published absolute error bound, in units of 2^-F, of lnFixed / lnDoubleFixed / expFixed. */
 export const FIXED_ERROR_UNITS = 16n;
 
 const STAGES = 4;
+/** lnUnit works at scale F + INTERNAL_GUARD and rounds, so its error is < 1 unit of 2^-F at any F. */
+const INTERNAL_GUARD = 8;
 const STAGE_BITS = 8;
 /** Guard bits used while building table entries and constants. */
 const TABLE_GUARD = 16;
@@ -201,12 +206,13 @@ function kLn2(k: bigint, t: ScaleTables): bigint {
  */
 export function lnFixed(M: bigint, E: number, F: number): bigint {
   if (M <= 0n) throw new RangeError('lnFixed: argument must be positive');
-  const t = tablesFor(F);
+  const Fi = F + INTERNAL_GUARD;
+  const t = tablesFor(Fi);
   const b = bitLengthPositive(M);
   const k = E + b - 1;
-  const shift = F - (b - 1);
+  const shift = Fi - (b - 1);
   const Y = shift >= 0 ? M << BigInt(shift) : M >> BigInt(-shift);
-  return lnUnit(Y, t) + kLn2(BigInt(k), t);
+  return roundShift(lnUnit(Y, t) + kLn2(BigInt(k), t), INTERNAL_GUARD);
 }
 
 const f64 = new Float64Array(1);
@@ -249,21 +255,23 @@ export function doubleParts(x: number): DoubleParts {
  * Error ≤ FIXED_ERROR_UNITS units. Requires F ≥ 60.
  */
 export function lnSignificandFixed(parts: DoubleParts, F: number): bigint {
-  const t = tablesFor(F);
-  return lnUnit(parts.sig << BigInt(F - 52), t, parts.j1);
+  const Fi = F + INTERNAL_GUARD;
+  const t = tablesFor(Fi);
+  return roundShift(lnUnit(parts.sig << BigInt(Fi - 52), t, parts.j1), INTERNAL_GUARD);
 }
 
 /** ln(x) at scale F for a positive finite double x (error ≤ FIXED_ERROR_UNITS units). */
 export function lnDoubleFixed(x: number, F: number): bigint {
   if (!(x > 0) || !Number.isFinite(x)) throw new RangeError(`lnDoubleFixed: ${x} is not positive and finite`);
   const parts = doubleParts(x);
-  const t = tablesFor(F);
-  return lnUnit(parts.sig << BigInt(F - 52), t, parts.j1) + kLn2(BigInt(parts.k), t);
+  const Fi = F + INTERNAL_GUARD;
+  const t = tablesFor(Fi);
+  return roundShift(lnUnit(parts.sig << BigInt(Fi - 52), t, parts.j1) + kLn2(BigInt(parts.k), t), INTERNAL_GUARD);
 }
 
 /** ln 2 at scale F + 64 (for callers that multiply it by large exact coefficients). */
 export function ln2Wide(F: number): bigint {
-  return tablesFor(F).ln2Wide;
+  return ln2Fixed(F + 64);
 }
 
 // ---------------------------------------------------------------------------------------------
