@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import Decimal from 'decimal.js';
 import * as ref from '../src/reference';
 import { toDecimal } from '../src/numeric/exact';
-import { InvalidInputError } from '../src/numeric/errors';
+import { InvalidInputError, InvalidReason } from '../src/numeric/errors';
 import { decimalContext } from '../src/numeric/context';
 import { LogForm, coprimeBase, logPartIsExactlyZero } from '../src/numeric/logform';
 import { dyOf } from '../src/numeric/dyadic';
@@ -234,7 +234,7 @@ test('float-normalised near-equal inputs can give a negative exact kl; dyadic in
 });
 
 test('invalid input throws a typed error naming the argument, index and reason', (t) => {
-  const cases: Array<[() => unknown, string, number | null, string]> = [
+  const cases: Array<[() => unknown, string, number | null, InvalidReason]> = [
     [() => ref.kl([0.5, NaN], [0.5, 0.5]), 'p', 1, 'nan'],
     [() => ref.kl([0.5, 0.5], [0.5, -0.5]), 'q', 1, 'negative'],
     [() => ref.kl([0.5, 0.5], [Infinity, 0.5]), 'q', 0, 'infinite'],
