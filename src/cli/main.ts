@@ -5,6 +5,8 @@
 import { Command, CommanderError } from 'commander';
 import { KlcheckError } from '../numeric/errors';
 import { Io, valueCommand } from './value';
+import { checkCommand } from './check';
+import { generatorsCommand } from './generators';
 
 export function buildProgram(io: Io, setCode: (c: number) => void): Command {
   const program = new Command('klcheck')
@@ -15,7 +17,9 @@ export function buildProgram(io: Io, setCode: (c: number) => void): Command {
       writeErr: (s) => io.stderr.write(s),
     })
     .showHelpAfterError('(run with --help for usage)');
+  program.addCommand(checkCommand(io, setCode), { isDefault: true });
   program.addCommand(valueCommand(io, setCode));
+  program.addCommand(generatorsCommand(io, setCode));
   for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
   return program;
 }

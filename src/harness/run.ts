@@ -1,0 +1,185 @@
+/**
+ * The check run: for each function, draw cases, evaluate the candidate and the reference, and judge
+ * the candidate under the accuracy model. A failing case is shrunk by fast-check to the smallest
+ * input that still fails, and reported with the reference value, the candidate value, the error in
+ * ulps / bits and the bound.
+ *
+ * Layering: this module knows candidates only as a name → function map; it never imports properties/.
+ */
+import fc from 'fast-check';
+import type Decimal from 'decimal.js';
+import { judge, judgeVector, Mode, Precision, strictApplies, Verdict } from '../numeric/accuracy';
+import { reference } from '../reference';
+import { FUNCTION_CASES, FunctionCases } from './cases';
+
+export type CandidateFn = (...args: never[]) => unknown;
+export type Candidate = Readonly<Record<string, CandidateFn | undefined>>;
+
+export interface RunOptions {
+  seed: number;
+  /** Cases per function. */
+  runs: number;
+  mode: Mode;
+  precision: Precision;
+  /** Restrict to these function names. */
+  only?: readonly string[];
+  /** Apply the kernels' strict target where it is claimed (accuracy.strictApplies: exactly normalised inputs, well-conditioned values). */
+  strictWhereClaimed?: boolean;
+  onProgress?: (done: number, total: number, fn: string) => void;
+}
+
+export interface Counterexample {
+  args: unknown[];
+  label: string;
+  reference: string | string[];
+  candidate: unknown;
+  verdict?: Verdict;
+  /** Component index for vector-valued functions. */
+  index?: number;
+  error?: string;
+}
+
+export interface PropertyResult {
+  property: string;
+  fn: string;
+  status: 'passed' | 'failed' | 'skipped';
+  runs: number;
+  /** How many of the runs were also held to the strict (ulps) target. */
+  strictRuns: number;
+  /** Largest error seen, in bits (Herbie's log2(ulps + 1)), over passing finite cases. */
+  worstBits: number;
+  /** Largest absError / bound ratio seen under the standard bound. */
+  worstRatio: number;
+  counterexample: Counterexample | null;
+  message: string;
+  /** Shrink steps fast-check took. */
+  shrinks?: number;
+  durationMs: number;
+}
+
+interface Outcome {
+  ok: boolean;
+  cx?: Counterexample;
+  bits: number;
+  ratio: number;
+  strict: boolean;
+}
+
+function show(v: Decimal | Decimal[]): string | string[] {
+  return Array.isArray(v) ? v.map((x) => x.toString()) : v.toString();
+}
+
+/** Evaluates one case: the candidate must agree with the reference under the accuracy model. */
+export function evaluateCase(spec: FunctionCases, fn: CandidateFn, args: unknown[], label: string, opts: RunOptions): Outcome {
+  const refFn = (reference as unknown as Record<string, (...a: unknown[]) => Decimal | Decimal[]>)[spec.fn]!;
+  const exact = refFn(...args);
+  const copies = args.map((a) => (Array.isArray(a) ? a.slice() : a));
+  let got: unknown;
+  try {
+    got = (fn as (...a: unknown[]) => unknown)(...copies);
+  } catch (e) {
+    return { ok: false, bits: NaN, ratio: NaN, strict: false, cx: { args, label, reference: show(exact), candidate: null, error: `threw ${(e as Error)?.name ?? 'error'}: ${(e as Error)?.message ?? String(e)}` } };
+  }
+  const strict = opts.mode === 'strict' || (opts.strictWhereClaimed === true && strictApplies(spec.fn, args, Array.isArray(exact) ? undefined : exact));
+  const judgeOpts = { precision: opts.precision };
+  if (Array.isArray(exact)) {
+    if (!Array.isArray(got) || got.some((x) => typeof x !== 'number')) {
+      return { ok: false, bits: NaN, ratio: NaN, strict, cx: { args, label, reference: show(exact), candidate: got, error: 'expected an array of numbers' } };
+    }
+    const std = judgeVector(spec.fn, args, got as number[], exact, { ...judgeOpts, mode: 'standard' });
+    const w = std.verdicts[std.worst];
+    let ratio = 0;
+    for (const v of std.verdicts) if (v.bound > 0 && Number.isFinite(v.absError)) ratio = Math.max(ratio, v.absError / v.bound);
+    const bits = Math.max(0, ...std.verdicts.filter((v) => Number.isFinite(v.bits)).map((v) => v.bits));
+    if (!std.ok) return { ok: false, bits, ratio, strict, cx: { args, label, reference: show(exact), candidate: got, verdict: w, index: std.worst, error: std.reason } };
+    if (strict) {
+      const st = judgeVector(spec.fn, args, got as number[], exact, { ...judgeOpts, mode: 'strict' });
+      if (!st.ok) return { ok: false, bits, ratio, strict, cx: { args, label, reference: show(exact), candidate: got, verdict: st.verdicts[st.worst], index: st.worst } };
+    }
+    return { ok: true, bits, ratio, strict };
+  }
+  if (typeof got !== 'number') {
+    return { ok: false, bits: NaN, ratio: NaN, strict, cx: { args, label, reference: show(exact), candidate: got, error: `expected a number, got ${typeof got}` } };
+  }
+  const std = judge(spec.fn, args, got, exact, { ...judgeOpts, mode: 'standard' });
+  const ratio = std.bound > 0 && Number.isFinite(std.absError) ? std.absError / std.bound : 0;
+  const bits = Number.isFinite(std.bits) ? std.bits : 0;
+  if (!std.ok) return { ok: false, bits, ratio, strict, cx: { args, label, reference: show(exact), candidate: got, verdict: std } };
+  if (strict) {
+    const st = judge(spec.fn, args, got, exact, { ...judgeOpts, mode: 'strict' });
+    if (!st.ok) return { ok: false, bits, ratio, strict, cx: { args, label, reference: show(exact), candidate: got, verdict: st } };
+  }
+  return { ok: true, bits, ratio, strict };
+}
+
+/** Runs the agreement property of every function the candidate has. */
+export function runAgreement(candidate: Candidate, opts: RunOptions): PropertyResult[] {
+  const specs = FUNCTION_CASES.filter((s) => !opts.only || opts.only.includes(s.fn));
+  const results: PropertyResult[] = [];
+  const total = specs.length * opts.runs;
+  let done = 0;
+  for (const spec of specs) {
+    const property = `agreement:${spec.fn}`;
+    const fn = candidate[spec.fn];
+    if (typeof fn !== 'function') {
+      results.push({ property, fn: spec.fn, status: 'skipped', runs: 0, strictRuns: 0, worstBits: 0, worstRatio: 0, counterexample: null, message: `the candidate has no ${spec.fn}()`, durationMs: 0 });
+      done += opts.runs;
+      continue;
+    }
+    const t0 = Date.now();
+    let worstBits = 0;
+    let worstRatio = 0;
+    let strictRuns = 0;
+    let last: Outcome | undefined;
+    let failedOnce = false; // after the first failure, every call is a shrink step: no statistics
+    const details = fc.check(
+      fc.property(spec.arbitrary, ({ args, label }) => {
+        const o = evaluateCase(spec, fn, args, label, opts);
+        last = o;
+        if (!o.ok) failedOnce = true;
+        else if (!failedOnce) {
+          worstBits = Math.max(worstBits, o.bits);
+          worstRatio = Math.max(worstRatio, o.ratio);
+          if (o.strict) strictRuns++;
+        }
+        return o.ok;
+      }),
+      {
+        seed: opts.seed,
+        numRuns: opts.runs,
+        endOnFailure: false,
+        reporter: undefined,
+        asyncReporter: undefined,
+      } as fc.Parameters<[{ args: unknown[]; label: string }]>,
+    );
+    const runs = details.numRuns;
+    done += opts.runs;
+    opts.onProgress?.(done, total, spec.fn);
+    if (details.failed && details.counterexample) {
+      const [{ args, label }] = details.counterexample;
+      const o = evaluateCase(spec, fn, args, label, opts);
+      results.push({
+        property, fn: spec.fn, status: 'failed', runs, strictRuns, worstBits, worstRatio,
+        counterexample: o.cx ?? last?.cx ?? null,
+        message: describeFailure(spec.fn, o.cx ?? last?.cx),
+        shrinks: details.numShrinks,
+        durationMs: Date.now() - t0,
+      });
+    } else if (details.failed) {
+      results.push({ property, fn: spec.fn, status: 'failed', runs, strictRuns, worstBits, worstRatio, counterexample: null, message: String(details.errorInstance ?? 'failed'), durationMs: Date.now() - t0 });
+    } else {
+      results.push({ property, fn: spec.fn, status: 'passed', runs, strictRuns, worstBits, worstRatio, counterexample: null, message: `${runs} cases agree with the reference`, durationMs: Date.now() - t0 });
+    }
+  }
+  return results;
+}
+
+export function describeFailure(fn: string, cx: Counterexample | undefined): string {
+  if (!cx) return `${fn} disagrees with the reference`;
+  if (cx.error) return `${fn}: ${cx.error}`;
+  const v = cx.verdict;
+  if (!v) return `${fn} disagrees with the reference`;
+  if (v.reason === 'beyond standard bound') return `${fn}: error ${v.absError.toExponential(3)} exceeds the standard bound ${v.bound.toExponential(3)} (${v.ulps.toPrecision(3)} ulps, ${v.bits.toFixed(1)} bits)`;
+  if (v.reason === 'beyond strict bound') return `${fn}: ${v.ulps.toPrecision(3)} ulps (${v.bits.toFixed(1)} bits) beyond the strict bound`;
+  return `${fn}: ${v.reason}`;
+}

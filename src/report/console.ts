@@ -1,0 +1,47 @@
+/** The console summary: one line per property, then each failure with its counterexample. */
+import type { PropertyResult } from '../harness/run';
+
+export interface Summary {
+  ok: boolean;
+  passed: number;
+  failed: number;
+  skipped: number;
+}
+
+export function summarize(results: readonly PropertyResult[]): Summary {
+  const passed = results.filter((r) => r.status === 'passed').length;
+  const failed = results.filter((r) => r.status === 'failed').length;
+  const skipped = results.filter((r) => r.status === 'skipped').length;
+  return { ok: failed === 0, passed, failed, skipped };
+}
+
+function truncate(s: string, n: number): string {
+  return s.length <= n ? s : `${s.slice(0, n - 1)}…`;
+}
+
+export function formatConsole(title: string, results: readonly PropertyResult[], opts: { seed: number; replay: string }): string {
+  const lines: string[] = [title, ''];
+  const width = Math.max(...results.map((r) => r.property.length), 8);
+  lines.push(`  ${'property'.padEnd(width)}  status   runs  strict  worst bits  worst err/bound`);
+  for (const r of results) {
+    const mark = r.status === 'passed' ? 'pass' : r.status === 'failed' ? 'FAIL' : 'skip';
+    const bits = r.status === 'skipped' ? '' : r.worstBits.toFixed(2);
+    const ratio = r.status === 'skipped' ? '' : r.worstRatio.toExponential(1);
+    lines.push(`  ${r.property.padEnd(width)}  ${mark.padEnd(7)}  ${String(r.runs).padStart(4)}  ${String(r.strictRuns).padStart(6)}  ${bits.padStart(10)}  ${ratio.padStart(15)}`);
+  }
+  const failures = results.filter((r) => r.status === 'failed');
+  for (const r of failures) {
+    lines.push('', `✗ ${r.property}: ${r.message}`);
+    const cx = r.counterexample;
+    if (cx) {
+      lines.push(`    input (${cx.label}): ${truncate(JSON.stringify(cx.args, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v)), 400)}`);
+      lines.push(`    reference: ${truncate(JSON.stringify(cx.reference), 200)}`);
+      lines.push(`    candidate: ${truncate(JSON.stringify(cx.candidate, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v)), 200)}${cx.index !== undefined ? ` (component ${cx.index})` : ''}`);
+      if (cx.verdict) lines.push(`    error: ${cx.verdict.absError.toExponential(3)} (${cx.verdict.ulps.toPrecision(3)} ulps, ${cx.verdict.bits.toFixed(2)} bits); bound ${cx.verdict.bound.toExponential(3)}`);
+    }
+  }
+  const s = summarize(results);
+  lines.push('', `${s.ok ? 'OK' : 'FAILED'}: ${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped (seed ${opts.seed})`);
+  if (!s.ok) lines.push(`replay: ${opts.replay}`);
+  return `${lines.join('\n')}\n`;
+}

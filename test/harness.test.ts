@@ -1,0 +1,117 @@
+/** The check run: verdicts on correct and wrong candidates, shrinking, skips, robustness, determinism. */
+import test from 'ava';
+import { PassThrough, Readable } from 'node:stream';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { runAgreement, RunOptions, describeFailure } from '../src/harness/run';
+import { kernels } from '../src/kernels';
+import * as ref from '../src/reference';
+import { main } from '../src/cli/main';
+import { formatConsole } from '../src/report/console';
+
+const base: RunOptions = { seed: 42, runs: 60, mode: 'standard', precision: 'float64', strictWhereClaimed: true };
+
+test('the built-in kernels pass on the kl family', (t) => {
+  const results = runAgreement(kernels, { ...base, only: ['kl', 'entropy', 'crossEntropy'] });
+  t.deepEqual(results.map((r) => r.status), ['passed', 'passed', 'passed']);
+  t.true(results.every((r) => r.worstRatio < 1 && r.runs === 60));
+  t.true(results[0]!.strictRuns > 0, 'some draws are exactly normalised and held to 4 ulps');
+});
+
+test('a kl that gives NaN at p_i = 0 is caught, shrunk, and the counterexample is real', (t) => {
+  const nanAtZero = { kl: (p: number[], q: number[]) => p.reduce((s, pi, i) => s + pi * Math.log(pi / q[i]!), 0) };
+  const [r] = runAgreement(nanAtZero, { ...base, only: ['kl'] });
+  t.is(r!.status, 'failed');
+  const cx = r!.counterexample!;
+  t.true(cx.args.length === 2);
+  const [p, q] = cx.args as [number[], number[]];
+  t.true(p.length <= 3, `shrunk to ${p.length} categories`);
+  // Re-check in the reference: the candidate's answer really is wrong for this input.
+  const exact = ref.kl(p, q);
+  t.true(Number.isNaN(cx.candidate as number) || !exact.equals(cx.candidate as number));
+  t.regex(r!.message, /nan|expected|bound/);
+});
+
+test('a kl that clips q at 1e-12 is caught (finite where the reference says +Infinity, or too far off)', (t) => {
+  const clipped = { kl: (p: number[], q: number[]) => p.reduce((s, pi, i) => (pi > 0 ? s + pi * Math.log(pi / Math.max(q[i]!, 1e-12)) : s), 0) };
+  const [r] = runAgreement(clipped, { ...base, only: ['kl'] });
+  t.is(r!.status, 'failed');
+});
+
+test('missing functions are skipped with the reason; a throwing or non-number function fails clearly', (t) => {
+  const results = runAgreement({ kl: () => { throw new Error('boom'); }, entropy: () => 'x' as unknown as number }, { ...base, runs: 5, only: ['kl', 'entropy', 'elbo'] });
+  const byFn = Object.fromEntries(results.map((r) => [r.fn, r]));
+  t.is(byFn.kl!.status, 'failed');
+  t.regex(byFn.kl!.message, /threw Error: boom/);
+  t.is(byFn.entropy!.status, 'failed');
+  t.regex(byFn.entropy!.message, /expected a number/);
+  t.is(byFn.elbo!.status, 'skipped');
+  t.regex(byFn.elbo!.message, /no elbo\(\)/);
+  const vec = runAgreement({ posterior: () => 1 as unknown as number[] }, { ...base, runs: 3, only: ['posterior'] });
+  t.regex(vec[0]!.message, /expected an array of numbers/);
+});
+
+test('strict mode holds the kernels to ulps where the standard bound would pass a float32-level answer', (t) => {
+  const f32 = { kl: (p: number[], q: number[]) => Math.fround(kernels.kl(p, q)) };
+  const [std] = runAgreement(f32, { ...base, only: ['kl'], strictWhereClaimed: false });
+  t.is(std!.status, 'failed', 'float32 rounding is beyond the standard bound too');
+  // The textbook formula is a correct implementation (standard passes) but not an accurate one.
+  const textbook = { kl: (p: number[], q: number[]) => p.reduce((s, pi, i) => (pi > 0 ? s + pi * (Math.log(pi) - Math.log(q[i]!)) : s), 0) };
+  const [plain] = runAgreement(textbook, { ...base, only: ['kl'], strictWhereClaimed: false });
+  t.is(plain!.status, 'passed');
+  const [strict] = runAgreement(textbook, { ...base, only: ['kl'], mode: 'strict' });
+  t.is(strict!.status, 'failed');
+  t.regex(strict!.message, /ulps/);
+});
+
+test('determinism: same seed, same results (apart from timing)', (t) => {
+  const strip = (rs: ReturnType<typeof runAgreement>) => rs.map(({ durationMs: _d, ...r }) => r);
+  const a = runAgreement(kernels, { ...base, runs: 20, only: ['logEvidence', 'klNormal'] });
+  const b = runAgreement(kernels, { ...base, runs: 20, only: ['logEvidence', 'klNormal'] });
+  t.deepEqual(strip(a), strip(b));
+});
+
+test('failure messages and the console report', (t) => {
+  t.regex(describeFailure('kl', undefined), /disagrees/);
+  t.regex(describeFailure('kl', { args: [], label: '', reference: '1', candidate: 2 }), /disagrees/);
+  const text = formatConsole('title', [{ property: 'agreement:kl', fn: 'kl', status: 'failed', runs: 3, strictRuns: 0, worstBits: 0, worstRatio: 0, counterexample: { args: [[1], [0]], label: 'support-mismatch', reference: 'Infinity', candidate: 3, verdict: { ok: false, absError: Infinity, bound: 0, ulps: Infinity, bits: Infinity, reason: 'expected +Infinity' } }, message: 'kl: expected +Infinity', durationMs: 1 }], { seed: 1, replay: 'klcheck check --seed 1' });
+  t.regex(text, /FAILED: 0 passed, 1 failed/);
+  t.regex(text, /replay: klcheck check --seed 1/);
+  t.regex(text, /input \(support-mismatch\): \[\[1\],\[0\]\]/);
+});
+
+async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const stdout = new PassThrough(), stderr = new PassThrough();
+  let out = '', err = '';
+  stdout.on('data', (d) => { out += d; });
+  stderr.on('data', (d) => { err += d; });
+  const code = await main(argv, { stdout, stderr, stdin: Readable.from(['']) });
+  return { code, out, err };
+}
+
+test('CLI: klcheck check runs, writes JSON, and rejects bad options with exit 2', async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'klcheck-'));
+  const file = path.join(dir, 'r.json');
+  const r = await run(['check', '--only', 'kl,entropy', '--runs', '15', '--json', file]);
+  t.is(r.code, 0, r.out + r.err);
+  t.regex(r.out, /OK: 2 passed/);
+  const report = JSON.parse(fs.readFileSync(file, 'utf8'));
+  t.is(report.ok, true);
+  t.is(report.seed, 20261123);
+  t.deepEqual(report.results.map((x: { property: string }) => x.property), ['agreement:kl', 'agreement:entropy']);
+  for (const [argv, pattern] of [
+    [['check', '--runs', '0'], /--runs must be an integer/],
+    [['check', '--seed', 'x'], /--seed must be an integer/],
+    [['check', '--mode', 'loose'], /--mode must be standard or strict/],
+    [['check', '--precision', 'float16'], /--precision must be float64 or float32/],
+    [['check', '--only', 'klx'], /unknown function 'klx'/],
+  ] as Array<[string[], RegExp]>) {
+    const e = await run(argv);
+    t.is(e.code, 2);
+    t.regex(e.err, pattern);
+  }
+  const help = await run(['check', '--help']);
+  t.is(help.code, 0);
+  t.regex(help.out, /Exit codes/);
+});
