@@ -115,3 +115,57 @@ test('CLI: klcheck check runs, writes JSON, and rejects bad options with exit 2'
   t.is(help.code, 0);
   t.regex(help.out, /Exit codes/);
 });
+
+test('vector-valued functions: a wrong component is reported with its index; strict applies per component', (t) => {
+  const offByOne = { posterior: (l: number[]) => kernels.posterior(l).map((x, i) => (i === l.length - 1 && l.length > 1 ? x * (1 + 1e-9) : x)) };
+  const [r] = runAgreement(offByOne, { ...base, only: ['posterior'] });
+  t.is(r!.status, 'failed');
+  t.is(typeof r!.counterexample!.index, 'number');
+  t.regex(r!.message, /posterior/);
+  // 2^-50 relative: inside the standard bound for many draws, never inside 1 ulp of strict mode.
+  const tiny = { negEntropyGradient: (q: number[]) => kernels.negEntropyGradient(q).map((x) => (Number.isFinite(x) && x !== 0 ? x * (1 + 2 ** -50) : x)) };
+  const [s] = runAgreement(tiny, { ...base, only: ['negEntropyGradient'], mode: 'strict' });
+  t.is(s!.status, 'failed');
+  t.regex(s!.message, /strict|bound/);
+  const wrongLength = { posterior: (l: number[]) => l.slice(1) };
+  const [w] = runAgreement(wrongLength, { ...base, runs: 5, only: ['posterior'] });
+  t.is(w!.status, 'failed');
+  t.regex(w!.message, /components/);
+});
+
+test('the console report lists passed, failed and skipped properties', (t) => {
+  const results = runAgreement({ kl: kernels.kl }, { ...base, runs: 5, only: ['kl', 'elbo'] });
+  const text = formatConsole('t', results, { seed: 42, replay: 'r' });
+  t.regex(text, /agreement:kl\s+pass/);
+  t.regex(text, /agreement:elbo\s+skip/);
+  t.regex(text, /OK: 1 passed, 0 failed, 1 skipped/);
+  t.notRegex(text, /replay:/);
+});
+
+test('CLI: a progress bar on a terminal, strict mode, and float32', async (t) => {
+  const stdout = new PassThrough(), stderr = new PassThrough() as PassThrough & { isTTY?: boolean; columns?: number; cursorTo?: () => boolean; clearLine?: () => boolean; moveCursor?: () => boolean };
+  stderr.isTTY = true;
+  stderr.columns = 100;
+  stderr.cursorTo = () => true;
+  stderr.clearLine = () => true;
+  stderr.moveCursor = () => true;
+  let err = '', out = '';
+  stderr.on('data', (d) => { err += d; });
+  stdout.on('data', (d) => { out += d; });
+  const code = await main(['check', '--only', 'klNormal', '--runs', '10', '--mode', 'strict'], { stdout, stderr, stdin: Readable.from(['']) });
+  t.is(code, 0, out);
+  t.regex(out, /\(strict, float64\)/);
+  t.regex(err, /checking/);
+  const f32 = await run(['check', '--only', 'entropy', '--runs', '10', '--precision', 'float32', '--no-progress']);
+  t.is(f32.code, 0);
+  t.regex(f32.out, /float32/);
+});
+
+test('the public index exports the layers', async (t) => {
+  const api = await import('../src/index');
+  t.is(typeof api.reference.kl, 'function');
+  t.is(typeof api.kernels.kl, 'function');
+  t.is(typeof api.generators.anyPair, 'function');
+  t.is(typeof api.accuracy.judge, 'function');
+  t.is(api.reference.kl([0.5, 0.5], [0.25, 1]).toString(), '0');
+});

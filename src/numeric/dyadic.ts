@@ -39,11 +39,6 @@ export function dyMul(a: Dy, b: Dy): Dy {
   return { m: a.m * b.m, e: a.e + b.e };
 }
 
-/** Multiplies by an integer. */
-export function dyScale(a: Dy, k: bigint): Dy {
-  return { m: a.m * k, e: a.e };
-}
-
 export function dyIsZero(a: Dy): boolean {
   return a.m === 0n;
 }

@@ -19,7 +19,7 @@
  * coprime base (gcds only, no factoring). If the log part is exactly 0, V = R is rounded exactly.
  */
 import type Decimal from 'decimal.js';
-import { Dy, dyAdd, dyIsZero, dyMul, dyOf, Rat, ratAdd } from './dyadic';
+import { Dy, dyAdd, dyIsZero, dyMul, dyOf, Rat, ratAdd, ratOfDy } from './dyadic';
 import { FIXED_ERROR_UNITS, bitLengthPositive, doubleParts, ln2Wide, lnSignificandFixed } from './fixed';
 import { Rounded, roundRational, roundScaled, roundedToDecimal, sameRounded } from './rounding';
 
@@ -70,7 +70,7 @@ export class LogForm {
   rationalParts(): Rat[] {
     const out: Rat[] = [];
     const d = this.dyadicPart;
-    if (d.m !== 0n) out.push(d.e >= 0 ? { num: d.m << BigInt(d.e), den: 1n } : { num: d.m, den: 1n << BigInt(-d.e) });
+    if (d.m !== 0n) out.push(ratOfDy(d));
     return out.concat(this.rationals);
   }
 

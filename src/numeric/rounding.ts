@@ -44,18 +44,19 @@ function roundPositive(num: bigint, den: bigint, digits: number, log2Estimate: n
   for (let guard = 0; guard < 8; guard++) {
     const n = t < 0 ? num * pow10(-t) : num;
     const d = t > 0 ? den * pow10(t) : den;
-    const q = roundHalfEven(n, d);
-    if (q >= hi) {
-      // Either genuinely ≥ 10^d at this exponent, or rounded up to exactly 10^d.
-      if (q === hi && n < d * hi) return { q: lo, t: t + 1 };
+    // Place the exponent on the unrounded quotient: 10^(d−1) ≤ n/d < 10^d.
+    const floor = n / d;
+    if (floor >= hi) {
       t += 1;
       continue;
     }
-    if (q < lo) {
+    if (floor < lo) {
       t -= 1;
       continue;
     }
-    return { q, t };
+    const q = roundHalfEven(n, d);
+    // Rounding up can carry into a new digit (9.995 → 10.00): that is 10^(d−1) at the next exponent.
+    return q === hi ? { q: lo, t: t + 1 } : { q, t };
   }
   throw new Error('roundPositive: exponent search did not converge');
 }
