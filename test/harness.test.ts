@@ -12,16 +12,16 @@ import { formatConsole } from '../src/report/console';
 
 const base: RunOptions = { seed: 42, runs: 60, mode: 'standard', precision: 'float64', strictWhereClaimed: true };
 
-test('the built-in kernels pass on the kl family', (t) => {
-  const results = runAgreement(kernels, { ...base, only: ['kl', 'entropy', 'crossEntropy'] });
+test('the built-in kernels pass on the kl family', async (t) => {
+  const results = await runAgreement(kernels, { ...base, only: ['kl', 'entropy', 'crossEntropy'] });
   t.deepEqual(results.map((r) => r.status), ['passed', 'passed', 'passed']);
   t.true(results.every((r) => r.worstRatio < 1 && r.runs === 60));
   t.true(results[0]!.strictRuns > 0, 'some draws are exactly normalised and held to 4 ulps');
 });
 
-test('a kl that gives NaN at p_i = 0 is caught, shrunk, and the counterexample is real', (t) => {
+test('a kl that gives NaN at p_i = 0 is caught, shrunk, and the counterexample is real', async (t) => {
   const nanAtZero = { kl: (p: number[], q: number[]) => p.reduce((s, pi, i) => s + pi * Math.log(pi / q[i]!), 0) };
-  const [r] = runAgreement(nanAtZero, { ...base, only: ['kl'] });
+  const [r] = await runAgreement(nanAtZero, { ...base, only: ['kl'] });
   t.is(r!.status, 'failed');
   const cx = r!.counterexample!;
   t.true(cx.args.length === 2);
@@ -33,14 +33,14 @@ test('a kl that gives NaN at p_i = 0 is caught, shrunk, and the counterexample i
   t.regex(r!.message, /nan|expected|bound/);
 });
 
-test('a kl that clips q at 1e-12 is caught (finite where the reference says +Infinity, or too far off)', (t) => {
+test('a kl that clips q at 1e-12 is caught (finite where the reference says +Infinity, or too far off)', async (t) => {
   const clipped = { kl: (p: number[], q: number[]) => p.reduce((s, pi, i) => (pi > 0 ? s + pi * Math.log(pi / Math.max(q[i]!, 1e-12)) : s), 0) };
-  const [r] = runAgreement(clipped, { ...base, only: ['kl'] });
+  const [r] = await runAgreement(clipped, { ...base, only: ['kl'] });
   t.is(r!.status, 'failed');
 });
 
-test('missing functions are skipped with the reason; a throwing or non-number function fails clearly', (t) => {
-  const results = runAgreement({ kl: () => { throw new Error('boom'); }, entropy: () => 'x' as unknown as number }, { ...base, runs: 5, only: ['kl', 'entropy', 'elbo'] });
+test('missing functions are skipped with the reason; a throwing or non-number function fails clearly', async (t) => {
+  const results = await runAgreement({ kl: () => { throw new Error('boom'); }, entropy: () => 'x' as unknown as number }, { ...base, runs: 5, only: ['kl', 'entropy', 'elbo'] });
   const byFn = Object.fromEntries(results.map((r) => [r.fn, r]));
   t.is(byFn.kl!.status, 'failed');
   t.regex(byFn.kl!.message, /threw Error: boom/);
@@ -48,31 +48,31 @@ test('missing functions are skipped with the reason; a throwing or non-number fu
   t.regex(byFn.entropy!.message, /expected a number/);
   t.is(byFn.elbo!.status, 'skipped');
   t.regex(byFn.elbo!.message, /no elbo\(\)/);
-  const vec = runAgreement({ posterior: () => 1 as unknown as number[] }, { ...base, runs: 3, only: ['posterior'] });
+  const vec = await runAgreement({ posterior: () => 1 as unknown as number[] }, { ...base, runs: 3, only: ['posterior'] });
   t.regex(vec[0]!.message, /expected an array of numbers/);
 });
 
-test('strict mode holds the kernels to ulps where the standard bound would pass a float32-level answer', (t) => {
+test('strict mode holds the kernels to ulps where the standard bound would pass a float32-level answer', async (t) => {
   const f32 = { kl: (p: number[], q: number[]) => Math.fround(kernels.kl(p, q)) };
-  const [std] = runAgreement(f32, { ...base, only: ['kl'], strictWhereClaimed: false });
+  const [std] = await runAgreement(f32, { ...base, only: ['kl'], strictWhereClaimed: false });
   t.is(std!.status, 'failed', 'float32 rounding is beyond the standard bound too');
   // The textbook formula is a correct implementation (standard passes) but not an accurate one.
   const textbook = { kl: (p: number[], q: number[]) => p.reduce((s, pi, i) => (pi > 0 ? s + pi * (Math.log(pi) - Math.log(q[i]!)) : s), 0) };
-  const [plain] = runAgreement(textbook, { ...base, only: ['kl'], strictWhereClaimed: false });
+  const [plain] = await runAgreement(textbook, { ...base, only: ['kl'], strictWhereClaimed: false });
   t.is(plain!.status, 'passed');
-  const [strict] = runAgreement(textbook, { ...base, only: ['kl'], mode: 'strict' });
+  const [strict] = await runAgreement(textbook, { ...base, only: ['kl'], mode: 'strict' });
   t.is(strict!.status, 'failed');
   t.regex(strict!.message, /ulps/);
 });
 
-test('determinism: same seed, same results (apart from timing)', (t) => {
-  const strip = (rs: ReturnType<typeof runAgreement>) => rs.map(({ durationMs: _d, ...r }) => r);
-  const a = runAgreement(kernels, { ...base, runs: 20, only: ['logEvidence', 'klNormal'] });
-  const b = runAgreement(kernels, { ...base, runs: 20, only: ['logEvidence', 'klNormal'] });
+test('determinism: same seed, same results (apart from timing)', async (t) => {
+  const strip = (rs: Awaited<ReturnType<typeof runAgreement>>) => rs.map(({ durationMs: _d, ...r }) => r);
+  const a = await runAgreement(kernels, { ...base, runs: 20, only: ['logEvidence', 'klNormal'] });
+  const b = await runAgreement(kernels, { ...base, runs: 20, only: ['logEvidence', 'klNormal'] });
   t.deepEqual(strip(a), strip(b));
 });
 
-test('failure messages and the console report', (t) => {
+test('failure messages and the console report', async (t) => {
   t.regex(describeFailure('kl', undefined), /disagrees/);
   t.regex(describeFailure('kl', { args: [], label: '', reference: '1', candidate: 2 }), /disagrees/);
   const text = formatConsole('title', [{ property: 'agreement:kl', fn: 'kl', status: 'failed', runs: 3, strictRuns: 0, worstBits: 0, worstRatio: 0, counterexample: { args: [[1], [0]], label: 'support-mismatch', reference: 'Infinity', candidate: 3, verdict: { ok: false, absError: Infinity, bound: 0, ulps: Infinity, bits: Infinity, reason: 'expected +Infinity' } }, message: 'kl: expected +Infinity', durationMs: 1 }], { seed: 1, replay: 'klcheck check --seed 1' });
@@ -116,25 +116,25 @@ test('CLI: klcheck check runs, writes JSON, and rejects bad options with exit 2'
   t.regex(help.out, /Exit codes/);
 });
 
-test('vector-valued functions: a wrong component is reported with its index; strict applies per component', (t) => {
+test('vector-valued functions: a wrong component is reported with its index; strict applies per component', async (t) => {
   const offByOne = { posterior: (l: number[]) => kernels.posterior(l).map((x, i) => (i === l.length - 1 && l.length > 1 ? x * (1 + 1e-9) : x)) };
-  const [r] = runAgreement(offByOne, { ...base, only: ['posterior'] });
+  const [r] = await runAgreement(offByOne, { ...base, only: ['posterior'] });
   t.is(r!.status, 'failed');
   t.is(typeof r!.counterexample!.index, 'number');
   t.regex(r!.message, /posterior/);
   // 2^-50 relative: inside the standard bound for many draws, never inside 1 ulp of strict mode.
   const tiny = { negEntropyGradient: (q: number[]) => kernels.negEntropyGradient(q).map((x) => (Number.isFinite(x) && x !== 0 ? x * (1 + 2 ** -50) : x)) };
-  const [s] = runAgreement(tiny, { ...base, only: ['negEntropyGradient'], mode: 'strict' });
+  const [s] = await runAgreement(tiny, { ...base, only: ['negEntropyGradient'], mode: 'strict' });
   t.is(s!.status, 'failed');
   t.regex(s!.message, /strict|bound/);
   const wrongLength = { posterior: (l: number[]) => l.slice(1) };
-  const [w] = runAgreement(wrongLength, { ...base, runs: 5, only: ['posterior'] });
+  const [w] = await runAgreement(wrongLength, { ...base, runs: 5, only: ['posterior'] });
   t.is(w!.status, 'failed');
   t.regex(w!.message, /components/);
 });
 
-test('the console report lists passed, failed and skipped properties', (t) => {
-  const results = runAgreement({ kl: kernels.kl }, { ...base, runs: 5, only: ['kl', 'elbo'] });
+test('the console report lists passed, failed and skipped properties', async (t) => {
+  const results = await runAgreement({ kl: kernels.kl }, { ...base, runs: 5, only: ['kl', 'elbo'] });
   const text = formatConsole('t', results, { seed: 42, replay: 'r' });
   t.regex(text, /agreement:kl\s+pass/);
   t.regex(text, /agreement:elbo\s+skip/);

@@ -64,8 +64,8 @@ const mutants: Array<{ name: string; fn: string; impl: (...a: never[]) => unknow
 ];
 
 for (const m of mutants) {
-  test(`caught within 200 runs: ${m.name}`, (t) => {
-    const [r] = runAgreement({ [m.fn]: m.impl }, { ...opts, only: [m.fn] });
+  test(`caught within 200 runs: ${m.name}`, async (t) => {
+    const [r] = await runAgreement({ [m.fn]: m.impl }, { ...opts, only: [m.fn] });
     t.is(r!.status, 'failed', r!.message);
     const cx = r!.counterexample!;
     t.truthy(cx, 'a shrunk counterexample is reported');
@@ -74,7 +74,7 @@ for (const m of mutants) {
   });
 }
 
-test('the correct kernels pass the same 200 runs', (t) => {
-  const results = runAgreement(kernels, { ...opts, only: ['kl', 'entropy', 'logEvidence', 'elbo'] });
+test('the correct kernels pass the same 200 runs', async (t) => {
+  const results = await runAgreement(kernels, { ...opts, only: ['kl', 'entropy', 'logEvidence', 'elbo'] });
   for (const r of results) t.is(r.status, 'passed', `${r.property}: ${r.message}`);
 });

@@ -43,7 +43,7 @@ The built-in kernels are held to the standard bound everywhere and, where they c
 cross-entropy, negative entropy, generalised KL on exactly normalised inputs), to 4 ulps.
 
 Exit codes: 0 everything holds; 1 at least one failure; 2 usage error.`)
-    .action((o: { seed: string; runs: string; mode: string; precision: string; only?: string; json?: string; progress: boolean }) => {
+    .action(async (o: { seed: string; runs: string; mode: string; precision: string; only?: string; json?: string; progress: boolean }) => {
       const seed = intOption('--seed', o.seed, -(2 ** 31), 2 ** 31 - 1);
       const runs = intOption('--runs', o.runs, 1, 1_000_000);
       if (o.mode !== 'standard' && o.mode !== 'strict') throw new UsageError(`--mode must be standard or strict, got '${o.mode}'`);
@@ -58,7 +58,7 @@ Exit codes: 0 everything holds; 1 at least one failure; 2 usage error.`)
       };
       bar?.start((only?.length ?? fns.length) * runs, 0, { fn: '' });
       const t0 = Date.now();
-      const results = runAgreement(kernels, runOpts);
+      const results = await runAgreement(kernels, runOpts);
       bar?.stop();
       const replay = `klcheck check --seed ${seed} --runs ${runs}${o.mode !== 'standard' ? ` --mode ${o.mode}` : ''}${only ? ` --only ${only.join(',')}` : ''}`;
       io.stdout.write(formatConsole(`klcheck: built-in float64 kernels against the reference (${o.mode}, ${o.precision})`, results, { seed, replay }));

@@ -11,9 +11,21 @@ import type Decimal from 'decimal.js';
 import { judge, judgeVector, Mode, Precision, strictApplies, Verdict } from '../numeric/accuracy';
 import { reference } from '../reference';
 import { FUNCTION_CASES, FunctionCases } from './cases';
+import { CandidateHandle, inProcessCandidate } from './candidate';
 
 export type CandidateFn = (...args: never[]) => unknown;
-export type Candidate = Readonly<Record<string, CandidateFn | undefined>>;
+/** A plain map of functions (wrapped in-process), or a candidate handle. */
+export type Candidate = Readonly<Record<string, CandidateFn | undefined>> | CandidateHandle;
+
+function isHandle(c: Candidate): c is CandidateHandle {
+  return typeof (c as CandidateHandle).call === 'function' && Array.isArray((c as CandidateHandle).functions);
+}
+
+/** A candidate as a handle (plain maps are wrapped in-process, float64, natural logs). */
+export function asHandle(c: Candidate): CandidateHandle {
+  if (isHandle(c)) return c;
+  return inProcessCandidate(c as Record<string, unknown>, { name: 'in-process functions', precision: 'float64', base: 'e' }, 'module', 'in-process');
+}
 
 export interface RunOptions {
   seed: number;
@@ -70,16 +82,16 @@ function show(v: Decimal | Decimal[]): string | string[] {
 }
 
 /** Evaluates one case: the candidate must agree with the reference under the accuracy model. */
-export function evaluateCase(spec: FunctionCases, fn: CandidateFn, args: unknown[], label: string, opts: RunOptions): Outcome {
+export async function evaluateCase(spec: FunctionCases, candidate: CandidateHandle, args: unknown[], label: string, opts: RunOptions): Promise<Outcome> {
   const refFn = (reference as unknown as Record<string, (...a: unknown[]) => Decimal | Decimal[]>)[spec.fn]!;
   const exact = refFn(...args);
   const copies = args.map((a) => (Array.isArray(a) ? a.slice() : a));
-  let got: unknown;
-  try {
-    got = (fn as (...a: unknown[]) => unknown)(...copies);
-  } catch (e) {
-    return { ok: false, bits: NaN, ratio: NaN, strict: false, cx: { args, label, reference: show(exact), candidate: null, error: `threw ${(e as Error)?.name ?? 'error'}: ${(e as Error)?.message ?? String(e)}` } };
+  const res = await candidate.call(spec.fn, copies);
+  if (!res.ok) {
+    const error = res.kind === 'threw' ? `threw ${res.message}` : `${res.kind}: ${res.message}`;
+    return { ok: false, bits: NaN, ratio: NaN, strict: false, cx: { args, label, reference: show(exact), candidate: null, error } };
   }
+  const got = res.value;
   const strict = opts.mode === 'strict' || (opts.strictWhereClaimed === true && strictApplies(spec.fn, args, Array.isArray(exact) ? undefined : exact));
   const judgeOpts = { precision: opts.precision };
   if (Array.isArray(exact)) {
@@ -113,15 +125,15 @@ export function evaluateCase(spec: FunctionCases, fn: CandidateFn, args: unknown
 }
 
 /** Runs the agreement property of every function the candidate has. */
-export function runAgreement(candidate: Candidate, opts: RunOptions): PropertyResult[] {
+export async function runAgreement(candidateIn: Candidate, opts: RunOptions): Promise<PropertyResult[]> {
+  const candidate = asHandle(candidateIn);
   const specs = FUNCTION_CASES.filter((s) => !opts.only || opts.only.includes(s.fn));
   const results: PropertyResult[] = [];
   const total = specs.length * opts.runs;
   let done = 0;
   for (const spec of specs) {
     const property = `agreement:${spec.fn}`;
-    const fn = candidate[spec.fn];
-    if (typeof fn !== 'function') {
+    if (!candidate.functions.includes(spec.fn)) {
       results.push({ property, fn: spec.fn, status: 'skipped', runs: 0, strictRuns: 0, worstBits: 0, worstRatio: 0, counterexample: null, message: `the candidate has no ${spec.fn}()`, durationMs: 0 });
       done += opts.runs;
       continue;
@@ -132,9 +144,9 @@ export function runAgreement(candidate: Candidate, opts: RunOptions): PropertyRe
     let strictRuns = 0;
     let last: Outcome | undefined;
     let failedOnce = false; // after the first failure, every call is a shrink step: no statistics
-    const details = fc.check(
-      fc.property(spec.arbitrary, ({ args, label }) => {
-        const o = evaluateCase(spec, fn, args, label, opts);
+    const details = await fc.check(
+      fc.asyncProperty(spec.arbitrary, async ({ args, label }) => {
+        const o = await evaluateCase(spec, candidate, args, label, opts);
         last = o;
         if (!o.ok) failedOnce = true;
         else if (!failedOnce) {
@@ -157,7 +169,7 @@ export function runAgreement(candidate: Candidate, opts: RunOptions): PropertyRe
     opts.onProgress?.(done, total, spec.fn);
     if (details.failed && details.counterexample) {
       const [{ args, label }] = details.counterexample;
-      const o = evaluateCase(spec, fn, args, label, opts);
+      const o = await evaluateCase(spec, candidate, args, label, opts);
       results.push({
         property, fn: spec.fn, status: 'failed', runs, strictRuns, worstBits, worstRatio,
         counterexample: o.cx ?? last?.cx ?? null,

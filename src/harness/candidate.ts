@@ -1,0 +1,66 @@
+/**
+ * A candidate: an implementation under test, however it is reached (the built-in kernels, a JS/TS
+ * module, a subprocess speaking JSON lines). The harness sees only this interface: every call is
+ * asynchronous and never throws — a candidate that throws, hangs, crashes or answers garbage gives
+ * a CallResult describing that, so the run goes on and the report is written.
+ */
+
+/** The functions of the contract (docs/contract.md), with their parameter names. */
+export const CONTRACT_FUNCTIONS: Readonly<Record<string, readonly string[]>> = {
+  entropy: ['p'],
+  crossEntropy: ['p', 'q'],
+  kl: ['p', 'q'],
+  negEntropy: ['p'],
+  negEntropyGradient: ['q'],
+  logEvidence: ['logJoint'],
+  elbo: ['logJoint', 'q'],
+  klNormal: ['mu1', 'sigma1', 'mu2', 'sigma2'],
+};
+
+export interface CandidateMeta {
+  name: string;
+  precision: 'float64' | 'float32';
+  base: 'e' | 2 | 10;
+}
+
+export type CallResult =
+  | { ok: true; value: unknown }
+  | { ok: false; kind: 'threw' | 'timeout' | 'crashed' | 'protocol'; message: string };
+
+export interface CandidateHandle {
+  readonly meta: CandidateMeta;
+  /** 'builtin' | 'module' | 'subprocess' */
+  readonly kind: string;
+  /** Where it came from (module path, command line). */
+  readonly source: string;
+  /** The contract functions (or extra ones) it provides. */
+  readonly functions: readonly string[];
+  call(fn: string, args: unknown[]): Promise<CallResult>;
+  close(): Promise<void>;
+}
+
+/** Wraps a map of plain synchronous functions (in-process: the built-in kernels, a loaded module). */
+export function inProcessCandidate(
+  fns: Readonly<Record<string, unknown>>,
+  meta: CandidateMeta,
+  kind: string,
+  source: string,
+): CandidateHandle {
+  const functions = Object.keys(fns).filter((k) => typeof fns[k] === 'function');
+  return {
+    meta,
+    kind,
+    source,
+    functions,
+    async call(fn, args) {
+      const f = fns[fn];
+      if (typeof f !== 'function') return { ok: false, kind: 'protocol', message: `no function ${fn}()` };
+      try {
+        return { ok: true, value: await (f as (...a: unknown[]) => unknown)(...args) };
+      } catch (e) {
+        return { ok: false, kind: 'threw', message: `${(e as Error)?.name ?? 'Error'}: ${(e as Error)?.message ?? String(e)}` };
+      }
+    },
+    async close() {},
+  };
+}
