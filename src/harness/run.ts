@@ -35,6 +35,8 @@ export interface RunOptions {
   precision: Precision;
   /** Restrict to these function names. */
   only?: readonly string[];
+  /** The candidate's log base ('e' default): its log-valued results are converted to nats (×ln b) before judging. */
+  base?: 'e' | 2 | 10;
   /** Apply the kernels' strict target where it is claimed (accuracy.strictApplies: exactly normalised inputs, well-conditioned values). */
   strictWhereClaimed?: boolean;
   onProgress?: (done: number, total: number, fn: string) => void;
@@ -81,6 +83,23 @@ function show(v: Decimal | Decimal[]): string | string[] {
   return Array.isArray(v) ? v.map((x) => x.toString()) : v.toString();
 }
 
+function sameContents(a: unknown[], b: unknown[]): boolean {
+  return a.every((x, i) => {
+    const y = b[i];
+    if (!Array.isArray(x)) return Object.is(x, y);
+    return Array.isArray(y) && x.length === y.length && x.every((v, j) => Object.is(v, y[j]));
+  });
+}
+
+/** A candidate declaring log base 2 or 10 answers in bits or hartleys: convert to nats (one rounding). */
+function toNats(v: unknown, fn: string, base: 'e' | 2 | 10): unknown {
+  if (base === 'e' || fn === 'posterior') return v;
+  const k = base === 2 ? Math.LN2 : Math.LN10;
+  if (typeof v === 'number') return v * k;
+  if (Array.isArray(v)) return v.map((x) => (typeof x === 'number' ? x * k : x));
+  return v;
+}
+
 /** Evaluates one case: the candidate must agree with the reference under the accuracy model. */
 export async function evaluateCase(spec: FunctionCases, candidate: CandidateHandle, args: unknown[], label: string, opts: RunOptions): Promise<Outcome> {
   const refFn = (reference as unknown as Record<string, (...a: unknown[]) => Decimal | Decimal[]>)[spec.fn]!;
@@ -91,7 +110,12 @@ export async function evaluateCase(spec: FunctionCases, candidate: CandidateHand
     const error = res.kind === 'threw' ? `threw ${res.message}` : `${res.kind}: ${res.message}`;
     return { ok: false, bits: NaN, ratio: NaN, strict: false, cx: { args, label, reference: show(exact), candidate: null, error } };
   }
-  const got = res.value;
+  // Purity: a worker-hosted candidate reports mutation itself; in-process ones are compared here.
+  const mutated = (res as { mutated?: boolean }).mutated ?? !sameContents(args, copies);
+  if (mutated) {
+    return { ok: false, bits: NaN, ratio: NaN, strict: false, cx: { args, label, reference: show(exact), candidate: res.value, error: 'mutates its input' } };
+  }
+  const got = toNats(res.value, spec.fn, opts.base ?? 'e');
   const strict = opts.mode === 'strict' || (opts.strictWhereClaimed === true && strictApplies(spec.fn, args, Array.isArray(exact) ? undefined : exact));
   const judgeOpts = { precision: opts.precision };
   if (Array.isArray(exact)) {
