@@ -12,6 +12,7 @@ import { judge, judgeVector, Mode, Precision, strictApplies, Verdict } from '../
 import { reference } from '../reference';
 import { FUNCTION_CASES, FunctionCases } from './cases';
 import { CandidateHandle, inProcessCandidate } from './candidate';
+import { diagnose, Diagnosis } from './diagnose';
 
 export type CandidateFn = (...args: never[]) => unknown;
 /** A plain map of functions (wrapped in-process), or a candidate handle. */
@@ -65,6 +66,8 @@ export interface PropertyResult {
   /** Largest absError / bound ratio seen under the standard bound. */
   worstRatio: number;
   counterexample: Counterexample | null;
+  /** The bug class, where the evidence allows (src/harness/diagnose.ts). */
+  diagnosis?: Diagnosis;
   message: string;
   /** Shrink steps fast-check took. */
   shrinks?: number;
@@ -194,9 +197,13 @@ export async function runAgreement(candidateIn: Candidate, opts: RunOptions): Pr
     if (details.failed && details.counterexample) {
       const [{ args, label }] = details.counterexample;
       const o = await evaluateCase(spec, candidate, args, label, opts);
+      const cx = o.cx ?? last?.cx;
+      const refFn = (reference as unknown as Record<string, (...a: unknown[]) => Decimal | Decimal[]>)[spec.fn]!;
+      const diagnosis = cx ? diagnose(spec.fn, cx.args, cx.candidate, refFn(...cx.args), cx.error) : undefined;
       results.push({
         property, fn: spec.fn, status: 'failed', runs, strictRuns, worstBits, worstRatio,
-        counterexample: o.cx ?? last?.cx ?? null,
+        counterexample: cx ?? null,
+        ...(diagnosis ? { diagnosis } : {}),
         message: describeFailure(spec.fn, o.cx ?? last?.cx),
         shrinks: details.numShrinks,
         durationMs: Date.now() - t0,

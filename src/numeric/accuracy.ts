@@ -321,20 +321,41 @@ function normalMagnitude(mu1: number, sigma1: number, mu2: number, sigma2: numbe
 }
 
 /**
+ * Gradual underflow inside the textbook quadratic part Q = (σ1² + Δμ²)/(2σ2²): a subnormal square
+ * carries an absolute error up to η/2 instead of a relative one, so σ2² < 2^-1022 makes Q's relative
+ * error η/(2σ2²) (≫ u), and subnormal σ1², Δμ² add η/(2σ2²) absolutely. Bound: (Q + 1)·η/σ2² when
+ * σ2² is below the normal range, η/σ2² otherwise (negligible unless σ2 is tiny).
+ */
+function normalUnderflow(mu1: number, sigma1: number, mu2: number, sigma2: number, precision: Precision): number {
+  const { eta } = PRECISION[precision];
+  const minNormal = precision === 'float32' ? 2 ** -126 : 2 ** -1022;
+  const r = sigma1 / sigma2;
+  const d = mu1 / sigma2 - mu2 / sigma2;
+  const s2 = sigma2 * sigma2;
+  const perS2 = s2 > 0 ? eta / s2 : Infinity; // σ2² may underflow to 0: then the textbook formula divides by 0
+  const q = 0.5 * r * r + 0.5 * d * d;
+  return s2 < minNormal ? (q + 1) * perS2 : perS2;
+}
+
+/**
  * KL(N(μ1,σ1²)‖N(μ2,σ2²)), textbook log(σ2/σ1) + (σ1² + (μ1−μ2)²)/(2σ2²) − ½:
- *   B = c·u·(|ln σ1| + |ln σ2| + σ1²/2σ2² + (μ1−μ2)²/2σ2² + ½).
+ *   B = c·u·(|ln σ1| + |ln σ2| + σ1²/2σ2² + (μ1−μ2)²/2σ2² + ½) + underflow (see normalUnderflow).
  */
 export function klNormalBound(mu1: number, sigma1: number, mu2: number, sigma2: number, precision: Precision = 'float64'): number {
   const { u, eta } = PRECISION[precision];
-  return STANDARD_C.klNormal! * u * normalMagnitude(mu1, sigma1, mu2, sigma2, precision) + 2 * eta;
+  return STANDARD_C.klNormal! * u * normalMagnitude(mu1, sigma1, mu2, sigma2, precision) + normalUnderflow(mu1, sigma1, mu2, sigma2, precision) + 2 * eta;
 }
 
 /** Diagonal Gaussians: Σ_i (per-coordinate bound) + γ_d·Σ_i (per-coordinate magnitude). */
 export function klNormalDiagBound(mu1: Vec, sigma1: Vec, mu2: Vec, sigma2: Vec, precision: Precision = 'float64'): number {
   const { u, eta } = PRECISION[precision];
   let mag = 0;
-  for (let i = 0; i < mu1.length; i++) mag += normalMagnitude(mu1[i]!, sigma1[i]!, mu2[i]!, sigma2[i]!, precision);
-  return (STANDARD_C.klNormalDiag! * u + gamma(mu1.length, u)) * mag + 2 * mu1.length * eta;
+  let under = 0;
+  for (let i = 0; i < mu1.length; i++) {
+    mag += normalMagnitude(mu1[i]!, sigma1[i]!, mu2[i]!, sigma2[i]!, precision);
+    under += normalUnderflow(mu1[i]!, sigma1[i]!, mu2[i]!, sigma2[i]!, precision);
+  }
+  return (STANDARD_C.klNormalDiag! * u + gamma(mu1.length, u)) * mag + under + 2 * mu1.length * eta;
 }
 
 /** Functions whose value is a vector; their bounds and verdicts are per component (`index`). */

@@ -32,6 +32,7 @@ export function formatConsole(title: string, results: readonly PropertyResult[],
   const failures = results.filter((r) => r.status === 'failed');
   for (const r of failures) {
     lines.push('', `✗ ${r.property}: ${r.message}`);
+    if (r.diagnosis) lines.push(`    diagnosis (${r.diagnosis.id}): ${r.diagnosis.explanation}`);
     const cx = r.counterexample;
     if (cx) {
       lines.push(`    input (${cx.label}): ${truncate(JSON.stringify(cx.args, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v)), 400)}`);
