@@ -12,7 +12,9 @@ import { loadModuleCandidate } from '../harness/module';
 import { runAgreement, RunOptions } from '../harness/run';
 import { FUNCTION_CASES } from '../harness/cases';
 import { formatConsole, summarize } from '../report/console';
-import { encodeNonFinite } from './json';
+import { buildJsonReport, serializeReport } from '../report/json';
+import { toJUnit } from '../report/junit';
+import { loadFailures, runReplay, saveFailures, StoredFailure } from '../harness/regressions';
 import type { Io } from './value';
 import { KlcheckError } from '../numeric/errors';
 
@@ -42,7 +44,10 @@ export function checkCommand(io: Io, setCode: (c: number) => void): Command {
     .option('--mode <mode>', 'standard (derived error bound) or strict (ulps of the exact value)', 'standard')
     .option('--precision <p>', "the candidate's precision, float64 or float32 (sets u for the standard bound; overrides its meta)")
     .option('--only <fns>', `comma-separated functions (${fns.join(', ')})`)
-    .option('--json <file>', 'write the JSON report to this file')
+    .option('--json <file>', 'write the JSON report to this file (schema: docs/reports.md)')
+    .option('--junit <file>', 'write a JUnit XML report to this file')
+    .option('--save-failures <file>', 'store the shrunk counterexamples of this run in this file (merged, deduplicated)')
+    .option('--replay <file>', 'replay the counterexamples stored in this file first')
     .option('--no-progress', 'no progress bar (it is shown only on a terminal anyway)')
     .addHelpText('after', `
 Without --impl, the built-in kernels are checked: held to the standard bound everywhere and, where
@@ -52,16 +57,18 @@ their strict ulps target. A candidate is held to the standard bound (--mode stri
 Examples:
   klcheck check --impl my-kl.ts
   klcheck check --impl ./lib/entropy.mjs --only entropy,crossEntropy --runs 1000 --json report.json
+  klcheck check --impl my-kl.ts --replay ci/failures.json --save-failures ci/failures.json --junit junit.xml
 
 Exit codes: 0 everything applicable holds; 1 at least one failure; 2 usage error, or the candidate
 could not be loaded.`)
-    .action(async (o: { seed: string; runs: string; mode: string; precision?: string; only?: string; json?: string; progress: boolean; impl?: string; timeout: string; base?: string; name?: string }) => {
+    .action(async (o: { seed: string; runs: string; mode: string; precision?: string; only?: string; json?: string; junit?: string; saveFailures?: string; replay?: string; progress: boolean; impl?: string; timeout: string; base?: string; name?: string }) => {
       const seed = intOption('--seed', o.seed, -(2 ** 31), 2 ** 31 - 1);
       const runs = intOption('--runs', o.runs, 1, 1_000_000);
       if (o.mode !== 'standard' && o.mode !== 'strict') throw new UsageError(`--mode must be standard or strict, got '${o.mode}'`);
       if (o.precision !== undefined && o.precision !== 'float64' && o.precision !== 'float32') throw new UsageError(`--precision must be float64 or float32, got '${o.precision}'`);
       if (o.base !== undefined && !['e', '2', '10'].includes(o.base)) throw new UsageError(`--base must be e, 2 or 10, got '${o.base}'`);
       const timeoutMs = intOption('--timeout', o.timeout, 1, 3_600_000);
+      const stored: StoredFailure[] = o.replay ? loadFailures(o.replay) : [];
       const base: CandidateMeta['base'] | undefined = o.base === undefined ? undefined : o.base === 'e' ? 'e' : (Number(o.base) as 2 | 10);
       const metaOverrides: Partial<CandidateMeta> = { ...(o.name ? { name: o.name } : {}), ...(o.precision ? { precision: o.precision as 'float64' | 'float32' } : {}), ...(base ? { base } : {}) };
       const candidate: CandidateHandle = o.impl
@@ -80,7 +87,7 @@ could not be loaded.`)
       const t0 = Date.now();
       let results;
       try {
-        results = await runAgreement(candidate, runOpts);
+        results = [...(await runReplay(candidate, stored, runOpts)), ...(await runAgreement(candidate, runOpts))];
       } finally {
         bar?.stop();
         await candidate.close();
@@ -89,10 +96,15 @@ could not be loaded.`)
       const who = o.impl ? `${candidate.meta.name} (${o.impl})` : 'built-in float64 kernels';
       io.stdout.write(formatConsole(`klcheck: ${who} against the reference (${o.mode}, ${precision}${candidate.meta.base !== 'e' ? `, base ${candidate.meta.base}` : ''})`, results, { seed, replay }));
       const summary = summarize(results);
-      if (o.json) {
-        const report = { ok: summary.ok, seed, runs, mode: o.mode, precision, candidate: { ...candidate.meta, kind: candidate.kind, source: candidate.source, functions: candidate.functions }, summary, results, durationMs: Date.now() - t0 };
-        fs.mkdirSync(path.dirname(path.resolve(o.json)), { recursive: true });
-        fs.writeFileSync(o.json, `${JSON.stringify(encodeNonFinite(report), null, 2)}\n`);
+      const write = (file: string, text: string) => {
+        fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+        fs.writeFileSync(file, text);
+      };
+      if (o.json) write(o.json, serializeReport(buildJsonReport(candidate, results, { seed, runs, mode: o.mode, precision, durationMs: Date.now() - t0 })));
+      if (o.junit) write(o.junit, toJUnit(candidate.meta.name, results, { seed }));
+      if (o.saveFailures) {
+        const added = saveFailures(o.saveFailures, results);
+        if (added > 0) io.stderr.write(`klcheck: stored ${added} new counterexample(s) in ${o.saveFailures}\n`);
       }
       setCode(summary.ok ? 0 : 1);
     });

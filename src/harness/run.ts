@@ -74,7 +74,7 @@ export interface PropertyResult {
   durationMs: number;
 }
 
-interface Outcome {
+export interface Outcome {
   ok: boolean;
   cx?: Counterexample;
   bits: number;

@@ -1,0 +1,95 @@
+/**
+ * Regression files: shrunk counterexamples stored as plain JSON values (not seeds, so they survive
+ * upgrades of klcheck and of fast-check), replayed before the random run.
+ *
+ *   { "klcheck": "failures", "version": 1,
+ *     "failures": [ { "fn": "kl", "args": [[0.5, 0.5], [0, 1]], "label": "mismatch", "property": "agreement:kl" } ] }
+ *
+ * Non-finite numbers inside args are the strings "Infinity", "-Infinity", "NaN".
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { KlcheckError } from '../numeric/errors';
+import { decodeNonFinite, encodeNonFinite } from '../cli/json';
+import { FUNCTION_CASES } from './cases';
+import { asHandle, Candidate, evaluateCase, PropertyResult, RunOptions, describeFailure } from './run';
+import { diagnose } from './diagnose';
+import { reference } from '../reference';
+import type Decimal from 'decimal.js';
+
+export interface StoredFailure {
+  fn: string;
+  args: unknown[];
+  label?: string;
+  property?: string;
+}
+
+/** A regression file that cannot be read or does not follow the format (CLI exit code 2). */
+export class FailureFileError extends KlcheckError {
+  override name = 'FailureFileError';
+}
+
+export function loadFailures(file: string): StoredFailure[] {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new FailureFileError(`cannot read regression file '${file}': ${(e as Error).message}`);
+  }
+  const f = raw as { klcheck?: unknown; version?: unknown; failures?: unknown };
+  if (f?.klcheck !== 'failures' || f.version !== 1 || !Array.isArray(f.failures)) {
+    throw new FailureFileError(`'${file}' is not a klcheck failures file (expected {"klcheck": "failures", "version": 1, "failures": [...]})`);
+  }
+  return f.failures.map((x, i) => {
+    const s = x as StoredFailure;
+    if (typeof s?.fn !== 'string' || !FUNCTION_CASES.some((c) => c.fn === s.fn) || !Array.isArray(s.args)) {
+      throw new FailureFileError(`'${file}': failures[${i}] needs a known "fn" and an "args" array`);
+    }
+    return { ...s, args: decodeNonFinite(s.args) as unknown[] };
+  });
+}
+
+/** Merges the counterexamples of failed results into `file` (deduplicated by fn and args). */
+export function saveFailures(file: string, results: readonly PropertyResult[]): number {
+  let existing: StoredFailure[] = [];
+  if (fs.existsSync(file)) existing = loadFailures(file);
+  const key = (s: StoredFailure) => `${s.fn} ${JSON.stringify(encodeNonFinite(s.args))}`;
+  const seen = new Set(existing.map(key));
+  let added = 0;
+  for (const r of results) {
+    if (r.status !== 'failed' || !r.counterexample) continue;
+    const s: StoredFailure = { fn: r.fn, args: r.counterexample.args, label: r.counterexample.label, property: r.property };
+    if (seen.has(key(s))) continue;
+    seen.add(key(s));
+    existing.push(s);
+    added++;
+  }
+  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  fs.writeFileSync(file, `${JSON.stringify({ klcheck: 'failures', version: 1, failures: encodeNonFinite(existing) }, null, 2)}\n`);
+  return added;
+}
+
+/** Replays stored failures: one result per stored case (`replay:<fn>#<i>`), skipped if the candidate lacks the function. */
+export async function runReplay(candidateIn: Candidate, failures: readonly StoredFailure[], opts: RunOptions): Promise<PropertyResult[]> {
+  const candidate = asHandle(candidateIn);
+  const out: PropertyResult[] = [];
+  for (let i = 0; i < failures.length; i++) {
+    const s = failures[i]!;
+    const property = `replay:${s.fn}#${i}`;
+    const spec = FUNCTION_CASES.find((c) => c.fn === s.fn)!;
+    if (!candidate.functions.includes(s.fn) || (opts.only && !opts.only.includes(s.fn))) {
+      out.push({ property, fn: s.fn, status: 'skipped', runs: 0, strictRuns: 0, worstBits: 0, worstRatio: 0, counterexample: null, message: `the candidate has no ${s.fn}()`, durationMs: 0 });
+      continue;
+    }
+    const t0 = Date.now();
+    const o = await evaluateCase(spec, candidate, s.args, s.label ?? 'stored', opts);
+    if (o.ok) {
+      out.push({ property, fn: s.fn, status: 'passed', runs: 1, strictRuns: o.strict ? 1 : 0, worstBits: o.bits, worstRatio: o.ratio, counterexample: null, message: 'the stored counterexample now agrees with the reference', durationMs: Date.now() - t0 });
+    } else {
+      const refFn = (reference as unknown as Record<string, (...a: unknown[]) => Decimal | Decimal[]>)[s.fn]!;
+      const diagnosis = o.cx ? diagnose(s.fn, o.cx.args, o.cx.candidate, refFn(...o.cx.args), o.cx.error) : undefined;
+      out.push({ property, fn: s.fn, status: 'failed', runs: 1, strictRuns: 0, worstBits: o.bits, worstRatio: o.ratio, counterexample: o.cx ?? null, ...(diagnosis ? { diagnosis } : {}), message: describeFailure(s.fn, o.cx), durationMs: Date.now() - t0 });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,102 @@
+/** JSON and JUnit reports, regression files (save, merge, replay). */
+import test from 'ava';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { main } from '../src/cli/main';
+import { toJUnit, xmlSafe } from '../src/report/junit';
+import { loadFailures, saveFailures, runReplay, FailureFileError } from '../src/harness/regressions';
+import { kernels } from '../src/kernels';
+
+const gallery = (f: string) => path.join(__dirname, '..', 'examples', 'gallery', f);
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'klcheck-reports-'));
+
+async function cli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const stdout = new PassThrough(), stderr = new PassThrough();
+  let out = '', err = '';
+  stdout.on('data', (d) => { out += d; });
+  stderr.on('data', (d) => { err += d; });
+  const code = await main(argv, { stdout, stderr, stdin: Readable.from(['']) });
+  return { code, out, err };
+}
+
+test('JUnit XML is well-formed and carries failures, diagnoses and skips', async (t) => {
+  const dir = tmp();
+  const junit = path.join(dir, 'j.xml');
+  const r = await cli(['check', '--impl', gallery('wrong-base.mjs'), '--runs', '50', '--junit', junit, '--no-progress']);
+  t.is(r.code, 1);
+  const xml = fs.readFileSync(junit, 'utf8');
+  t.is(XMLValidator.validate(xml), true);
+  const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(xml);
+  const suite = doc.testsuites.testsuite;
+  t.is(Number(suite.failures), 2);
+  t.is(Number(suite.tests), 11);
+  const failed = suite.testcase.filter((c: { failure?: unknown }) => c.failure);
+  t.deepEqual(failed.map((c: { failure: { type: string } }) => c.failure.type), ['wrong-base', 'wrong-base']);
+  t.true(suite.testcase.some((c: { skipped?: unknown }) => c.skipped));
+});
+
+test('xmlSafe removes characters XML 1.0 forbids', (t) => {
+  t.is(xmlSafe('a\u0001b\tc\n'), 'a\uFFFDb\tc\n');
+  const xml = toJUnit('bad\u0002name', [{ property: 'p', fn: 'kl', status: 'failed', runs: 1, strictRuns: 0, worstBits: 0, worstRatio: 0, counterexample: null, message: 'oops\u0007', durationMs: 0 }], { seed: 1, timestamp: '2026-01-01T00:00:00' });
+  t.is(XMLValidator.validate(xml), true);
+});
+
+test('the JSON report follows the schema and is the same for the same seed (apart from timing)', async (t) => {
+  const dir = tmp();
+  const a = path.join(dir, 'a.json'), b = path.join(dir, 'b.json');
+  await cli(['check', '--impl', gallery('nan-at-zero.mjs'), '--runs', '60', '--json', a, '--no-progress']);
+  await cli(['check', '--impl', gallery('nan-at-zero.mjs'), '--runs', '60', '--json', b, '--no-progress']);
+  const strip = (f: string) => {
+    const j = JSON.parse(fs.readFileSync(f, 'utf8'));
+    delete j.durationMs;
+    delete j.generatedAt;
+    for (const r of j.results) delete r.durationMs;
+    return j;
+  };
+  const ja = strip(a);
+  t.deepEqual(ja, strip(b));
+  t.is(ja.schema, 1);
+  t.false(ja.ok);
+  t.deepEqual(Object.keys(ja).sort(), ['candidate', 'mode', 'ok', 'precision', 'results', 'runs', 'schema', 'seed', 'summary']);
+  const kl = ja.results.find((r: { property: string }) => r.property === 'agreement:kl');
+  t.is(kl.status, 'failed');
+  t.is(kl.diagnosis.id, 'nan-at-zero');
+  t.is(kl.counterexample.candidate, 'NaN'); // non-finite numbers are strings
+  for (const r of ja.results) t.true(['passed', 'failed', 'skipped'].includes(r.status));
+});
+
+test('failures are saved as values, merged without duplicates, replayed first, and survive as regressions', async (t) => {
+  const dir = tmp();
+  const file = path.join(dir, 'failures.json');
+  const r1 = await cli(['check', '--impl', gallery('skips-zero-q.mjs'), '--runs', '50', '--save-failures', file, '--no-progress']);
+  t.is(r1.code, 1);
+  t.regex(r1.err, /stored 1 new counterexample/);
+  await cli(['check', '--impl', gallery('skips-zero-q.mjs'), '--runs', '50', '--save-failures', file, '--no-progress']);
+  const stored = loadFailures(file);
+  t.is(stored.length, 1, 'deduplicated');
+  t.is(stored[0]!.fn, 'kl');
+  // The stored case fails the buggy implementation again, and passes a correct one.
+  const again = await cli(['check', '--impl', gallery('skips-zero-q.mjs'), '--runs', '5', '--replay', file, '--no-progress']);
+  t.regex(again.out, /replay:kl#0\s+FAIL/);
+  const fixed = await cli(['check', '--impl', gallery('correct.mjs'), '--runs', '5', '--replay', file, '--no-progress']);
+  t.regex(fixed.out, /replay:kl#0\s+pass/);
+  t.is(fixed.code, 0);
+  const skipped = await runReplay({ entropy: kernels.entropy }, stored, { seed: 1, runs: 1, mode: 'standard', precision: 'float64' });
+  t.is(skipped[0]!.status, 'skipped');
+  t.is(saveFailures(file, []), 0);
+});
+
+test('malformed regression files are a usage error (exit 2)', async (t) => {
+  const dir = tmp();
+  const bad = path.join(dir, 'bad.json');
+  fs.writeFileSync(bad, '{"klcheck": "failures", "version": 1, "failures": [{"fn": "nope", "args": []}]}');
+  t.throws(() => loadFailures(bad), { instanceOf: FailureFileError, message: /failures\[0\]/ });
+  fs.writeFileSync(bad, '[1,2]');
+  t.throws(() => loadFailures(bad), { instanceOf: FailureFileError, message: /not a klcheck failures file/ });
+  t.throws(() => loadFailures(path.join(dir, 'missing.json')), { instanceOf: FailureFileError, message: /cannot read/ });
+  const r = await cli(['check', '--replay', bad]);
+  t.is(r.code, 2);
+});
