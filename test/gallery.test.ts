@@ -7,11 +7,12 @@ import * as path from 'node:path';
 import { loadModuleCandidate } from '../src/harness/module';
 import { runAgreement } from '../src/harness/run';
 import * as ref from '../src/reference';
+import type { Diagnosis } from '../src/harness/diagnose';
 
 const at = (f: string) => path.join(__dirname, '..', 'examples', 'gallery', f);
 const opts = { seed: 20261123, runs: 200, mode: 'standard' as const, precision: 'float64' as const };
 
-const expected: Array<[string, Record<string, string>]> = [
+const expected: Array<[string, Record<string, Diagnosis['id']>]> = [
   ['nan-at-zero.mjs', { kl: 'nan-at-zero' }],
   ['skips-zero-q.mjs', { kl: 'skips-zero-q' }],
   ['epsilon-clipping.mjs', { kl: 'epsilon-clipping' }],

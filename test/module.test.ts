@@ -113,3 +113,17 @@ test('klcheck check --impl: load failures and bad flags exit 2', async (t) => {
     t.truthy(r.err.length);
   }
 });
+
+test('klcheck check --impl-cmd: a JSON-lines program is checked; both flags together is a usage error', async (t) => {
+  const cmd = `python3 ${path.join(__dirname, '..', 'examples', 'python', 'scipy_candidate.py')}`;
+  const r = await cli(['check', '--impl-cmd', cmd, '--runs', '30', '--only', 'kl,entropy', '--no-progress', '--name', 'scipy']);
+  t.is(r.code, 0, r.out + r.err);
+  t.regex(r.out, /scipy \(python3/);
+  t.regex(r.out, /OK: 2 passed/);
+  const both = await cli(['check', '--impl', at('esm-named.mjs'), '--impl-cmd', cmd]);
+  t.is(both.code, 2);
+  t.regex(both.err, /either --impl or --impl-cmd/);
+  const missing = await cli(['check', '--impl-cmd', 'nonexistent-command-for-klcheck']);
+  t.is(missing.code, 2);
+  t.regex(missing.err, /could not start the candidate command/);
+});

@@ -9,6 +9,7 @@ import { SingleBar, Presets } from 'cli-progress';
 import { kernels } from '../kernels';
 import { inProcessCandidate, CandidateHandle, CandidateMeta } from '../harness/candidate';
 import { loadModuleCandidate } from '../harness/module';
+import { startSubprocessCandidate } from '../harness/subprocess';
 import { runAgreement, RunOptions } from '../harness/run';
 import { FUNCTION_CASES } from '../harness/cases';
 import { formatConsole, summarize } from '../report/console';
@@ -25,6 +26,12 @@ export class UsageError extends KlcheckError {
 export const DEFAULT_SEED = 20261123;
 export const DEFAULT_RUNS = 200;
 
+/** CLI flags override what a subprocess candidate declared about itself. */
+function withMeta(c: CandidateHandle, overrides: Partial<CandidateMeta>): CandidateHandle {
+  Object.assign(c.meta as CandidateMeta, overrides);
+  return c;
+}
+
 function intOption(name: string, s: string, min: number, max: number): number {
   const n = Number(s);
   if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${name} must be an integer from ${min} to ${max}, got '${s}'`);
@@ -36,7 +43,8 @@ export function checkCommand(io: Io, setCode: (c: number) => void): Command {
   return new Command('check')
     .description('check an implementation (default: the built-in float64 kernels) against the exact reference')
     .option('--impl <module>', 'a JS/TS module (ESM or CommonJS, named exports or a default object) exposing contract functions')
-    .option('--timeout <ms>', 'per-call timeout for a candidate module', '10000')
+    .option('--impl-cmd <command>', 'a program in any language speaking the JSON-lines protocol on stdin/stdout (docs/contract.md)')
+    .option('--timeout <ms>', 'per-call timeout for a candidate (module or command); a hung candidate is stopped and restarted', '10000')
     .option('--base <b>', "the candidate's log base: e, 2 or 10 (overrides its meta)")
     .option('--name <name>', "the candidate's name in reports (overrides its meta)")
     .option('--seed <n>', 'fast-check seed: same seed, same cases, same report', String(DEFAULT_SEED))
@@ -57,11 +65,13 @@ their strict ulps target. A candidate is held to the standard bound (--mode stri
 Examples:
   klcheck check --impl my-kl.ts
   klcheck check --impl ./lib/entropy.mjs --only entropy,crossEntropy --runs 1000 --json report.json
+  klcheck check --impl-cmd "python3 examples/python/scipy_candidate.py"
   klcheck check --impl my-kl.ts --replay ci/failures.json --save-failures ci/failures.json --junit junit.xml
 
 Exit codes: 0 everything applicable holds; 1 at least one failure; 2 usage error, or the candidate
 could not be loaded.`)
-    .action(async (o: { seed: string; runs: string; mode: string; precision?: string; only?: string; json?: string; junit?: string; saveFailures?: string; replay?: string; progress: boolean; impl?: string; timeout: string; base?: string; name?: string }) => {
+    .action(async (o: { seed: string; runs: string; mode: string; precision?: string; only?: string; json?: string; junit?: string; saveFailures?: string; replay?: string; progress: boolean; impl?: string; implCmd?: string; timeout: string; base?: string; name?: string }) => {
+      if (o.impl && o.implCmd) throw new UsageError('give either --impl or --impl-cmd, not both');
       const seed = intOption('--seed', o.seed, -(2 ** 31), 2 ** 31 - 1);
       const runs = intOption('--runs', o.runs, 1, 1_000_000);
       if (o.mode !== 'standard' && o.mode !== 'strict') throw new UsageError(`--mode must be standard or strict, got '${o.mode}'`);
@@ -73,14 +83,17 @@ could not be loaded.`)
       const metaOverrides: Partial<CandidateMeta> = { ...(o.name ? { name: o.name } : {}), ...(o.precision ? { precision: o.precision as 'float64' | 'float32' } : {}), ...(base ? { base } : {}) };
       const candidate: CandidateHandle = o.impl
         ? await loadModuleCandidate(o.impl, { timeoutMs, meta: metaOverrides })
-        : inProcessCandidate(kernels, { name: 'klcheck built-in kernels', precision: 'float64', base: 'e', ...metaOverrides }, 'builtin', 'src/kernels');
+        : o.implCmd
+          ? withMeta(await startSubprocessCandidate(o.implCmd, { timeoutMs }), metaOverrides)
+          : inProcessCandidate(kernels, { name: 'klcheck built-in kernels', precision: 'float64', base: 'e', ...metaOverrides }, 'builtin', 'src/kernels');
+      const external = Boolean(o.impl || o.implCmd);
       const only = o.only?.split(',').map((s) => s.trim()).filter(Boolean);
       for (const f of only ?? []) if (!fns.includes(f)) throw new UsageError(`--only: unknown function '${f}'; expected some of ${fns.join(', ')}`);
       const isTty = (io.stderr as NodeJS.WriteStream).isTTY === true;
       const bar = o.progress && isTty ? new SingleBar({ format: 'checking {fn} [{bar}] {percentage}% | {value}/{total} cases', stream: io.stderr as NodeJS.WriteStream, clearOnComplete: true }, Presets.shades_classic) : null;
       const precision = candidate.meta.precision;
       const runOpts: RunOptions = {
-        seed, runs, mode: o.mode, precision, only, base: candidate.meta.base, strictWhereClaimed: !o.impl,
+        seed, runs, mode: o.mode, precision, only, base: candidate.meta.base, strictWhereClaimed: !external,
         onProgress: bar ? (done, _total, fn) => bar.update(done, { fn }) : undefined,
       };
       bar?.start((only?.length ?? fns.length) * runs, 0, { fn: '' });
@@ -92,8 +105,8 @@ could not be loaded.`)
         bar?.stop();
         await candidate.close();
       }
-      const replay = `klcheck check${o.impl ? ` --impl ${o.impl}` : ''} --seed ${seed} --runs ${runs}${o.mode !== 'standard' ? ` --mode ${o.mode}` : ''}${only ? ` --only ${only.join(',')}` : ''}`;
-      const who = o.impl ? `${candidate.meta.name} (${o.impl})` : 'built-in float64 kernels';
+      const replay = `klcheck check${o.impl ? ` --impl ${o.impl}` : ''}${o.implCmd ? ` --impl-cmd ${JSON.stringify(o.implCmd)}` : ''} --seed ${seed} --runs ${runs}${o.mode !== 'standard' ? ` --mode ${o.mode}` : ''}${only ? ` --only ${only.join(',')}` : ''}`;
+      const who = external ? `${candidate.meta.name} (${o.impl ?? o.implCmd})` : 'built-in float64 kernels';
       io.stdout.write(formatConsole(`klcheck: ${who} against the reference (${o.mode}, ${precision}${candidate.meta.base !== 'e' ? `, base ${candidate.meta.base}` : ''})`, results, { seed, replay }));
       const summary = summarize(results);
       const write = (file: string, text: string) => {

@@ -1,0 +1,578 @@
+/**
+ * A candidate in any language: a program speaking JSON lines on stdin/stdout (docs/contract.md,
+ * "Any language: JSON lines over stdin/stdout").
+ *
+ *     harness → program   {"id": 0, "fn": "describe"}
+ *     program → harness   {"id": 0, "result": {"name": "…", "functions": ["kl", …], "precision"?: "float64" | "float32", "base"?: "e" | 2 | 10}}
+ *     harness → program   {"id": 7, "fn": "kl", "args": [[0.5, 0.5], [0.25, 0.75]]}
+ *     program → harness   {"id": 7, "result": 0.14384103622589045}   or   {"id": 7, "error": "…"}
+ *
+ * Non-finite numbers travel as the strings "Infinity", "-Infinity", "NaN" (both directions, inside
+ * arrays too); finite numbers in shortest round-trip form (JSON.stringify), so float64 values cross
+ * exactly; −0 is written `-0.0` (JSON.stringify would write `0`). Requests are pipelined: several
+ * may be outstanding, answers are matched by id, in any order.
+ *
+ * The program is untrusted. What each misbehaviour becomes (the harness never hangs or crashes):
+ *
+ * | the program …                                   | CallResult / effect                                              |
+ * |-------------------------------------------------|------------------------------------------------------------------|
+ * | answers {"id", "result": v}                     | {ok: true, value: v decoded} — even if v is not a number (judged by the harness) |
+ * | answers {"id", "error": m}                      | {ok: false, kind: 'threw', message: m}                           |
+ * | answers {"id"} with neither                     | {ok: false, kind: 'protocol'}                                    |
+ * | prints a non-JSON line, JSON that is not an answer, or an answer to an id nobody is waiting for | ignored, recorded in `noise()` |
+ * | does not answer within timeoutMs                | {ok: false, kind: 'timeout'}; the process group is SIGKILLed, other outstanding calls on it resolve {kind: 'crashed'} |
+ * | exits or crashes                                | outstanding calls resolve {kind: 'crashed', message: 'exited with code 3 (stderr tail: …)'} |
+ * | is dead when a call comes                       | restarted (and re-described) for that call, at most maxRestarts times over the handle's life; then every call resolves {kind: 'crashed', message: 'gave up after N restarts; …'} |
+ * | never answers describe within startTimeoutMs, cannot be started, or answers describe wrongly | startSubprocessCandidate rejects with {@link CandidateStartError} |
+ * | writes to stderr                                | captured (the last 2 KB kept, quoted in crash messages), never forwarded |
+ *
+ * The command line runs through a shell (`/bin/sh -c`), detached into its own process group, so a
+ * kill reaches the shell and everything it started. `close()` ends stdin, waits up to 500 ms for the
+ * program to exit, then SIGKILLs the group; live groups are also killed when the harness process
+ * exits. Callers must `close()` the handle (in a `finally`): the open pipes keep Node's event loop
+ * alive.
+ *
+ * Extras beyond CandidateHandle ({@link SubprocessCandidateHandle}): `noise()` (the stray stdout
+ * lines, most recent 1000, each cut at 1000 characters), `noiseCount()`, `stderrTail()`, `restarts`,
+ * `pid`.
+ *
+ * Layering note: the non-finite encoding is the same as src/cli/json.ts, written here again so that
+ * harness/ does not import cli/ (and extended with −0 and typed arrays).
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import { statSync } from 'node:fs';
+import * as readline from 'node:readline';
+import { KlcheckError } from '../numeric/errors';
+import type { CallResult, CandidateHandle, CandidateMeta } from './candidate';
+
+export interface SubprocessOptions {
+  /** Per-call timeout in ms, counted from when the request is written (default 10000). */
+  timeoutMs?: number;
+  /** How long the program may take to answer describe, at start and at each restart (default 15000). */
+  startTimeoutMs?: number;
+  /** Working directory of the command (default: the current one). */
+  cwd?: string;
+  /** Environment of the command (default: process.env). */
+  env?: NodeJS.ProcessEnv;
+  /** How many times a dead or killed program is restarted over the handle's life (default 3). */
+  maxRestarts?: number;
+}
+
+/** The command could not be started, or did not answer describe (correctly, in time). The CLI maps it to exit code 2. */
+export class CandidateStartError extends KlcheckError {
+  override name = 'CandidateStartError';
+  constructor(
+    readonly command: string,
+    readonly reason: string,
+    readonly stderrTail: string = '',
+  ) {
+    super(`could not start the candidate command "${command}": ${reason}`);
+  }
+}
+
+export interface SubprocessCandidateHandle extends CandidateHandle {
+  readonly kind: 'subprocess';
+  /** Lines seen on stdout that were not answers (non-JSON, not an answer object, unknown id): the most recent 1000, each cut at 1000 characters. Blank lines are not recorded. */
+  noise(): string[];
+  /** How many noise lines were seen in all (including those no longer kept). */
+  noiseCount(): number;
+  /** The last ~2 KB the current (or last) process wrote to stderr. */
+  stderrTail(): string;
+  /** Restarts so far. */
+  readonly restarts: number;
+  /** The pid of the running process (the shell), or undefined. */
+  readonly pid: number | undefined;
+}
+
+const STDERR_TAIL = 2048;
+const NOISE_KEEP = 1000;
+const NOISE_LINE = 1000;
+const DRAIN_MS = 300; // after exit, how long stdout / stderr may take to deliver their last bytes
+const CLOSE_GRACE_MS = 500;
+
+// ----------------------------------------------------------------------------------------------
+// encoding
+
+const NEG_ZERO = '\u0000klcheck:-0\u0000';
+const NEG_ZERO_JSON = JSON.stringify(NEG_ZERO);
+
+function replacer(_key: string, v: unknown): unknown {
+  if (typeof v === 'number') {
+    if (Number.isNaN(v)) return 'NaN';
+    if (v === Infinity) return 'Infinity';
+    if (v === -Infinity) return '-Infinity';
+    if (Object.is(v, -0)) return NEG_ZERO;
+    return v;
+  }
+  if (ArrayBuffer.isView(v) && !(v instanceof DataView)) return Array.from(v as unknown as ArrayLike<unknown>);
+  return v;
+}
+
+/** One request line (without the newline). Throws on unencodable arguments (BigInt, cycles). */
+export function encodeRequest(id: number, fn: string, args?: readonly unknown[]): string {
+  const msg = args === undefined ? { id, fn } : { id, fn, args };
+  return JSON.stringify(msg, replacer).split(NEG_ZERO_JSON).join('-0.0');
+}
+
+/** A result from the wire: "Infinity", "-Infinity", "NaN" become numbers, recursively inside arrays. */
+export function decodeResult(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(decodeResult);
+  if (v === 'Infinity') return Infinity;
+  if (v === '-Infinity') return -Infinity;
+  if (v === 'NaN') return NaN;
+  return v;
+}
+
+// ----------------------------------------------------------------------------------------------
+// process-group bookkeeping
+
+const liveGroups = new Set<number>();
+let exitHookInstalled = false;
+
+function killGroup(child: ChildProcess): void {
+  const pid = child.pid;
+  if (pid === undefined) return;
+  if (process.platform !== 'win32') {
+    try {
+      process.kill(-pid, 'SIGKILL');
+      return;
+    } catch {
+      /* the group is gone (ESRCH), or not ours: fall back to the child itself */
+    }
+  }
+  try {
+    child.kill('SIGKILL');
+  } catch {
+    /* already dead */
+  }
+}
+
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', () => {
+    for (const pid of liveGroups) {
+      try {
+        process.kill(process.platform === 'win32' ? pid : -pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }
+  });
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function oneLine(s: string): string {
+  return s.replace(/\s+$/u, '').replace(/^\s+/u, '');
+}
+
+// ----------------------------------------------------------------------------------------------
+// one process
+
+interface Pending {
+  fn: string;
+  resolve: (r: CallResult) => void;
+  timer: NodeJS.Timeout | undefined;
+}
+
+class Proc {
+  readonly child: ChildProcess;
+  readonly pending = new Map<number, Pending>();
+  alive = true;
+  stderr = '';
+  /** Why we killed it, if we did. */
+  private killReason: string | undefined;
+  private exitCode: number | null = null;
+  private exitSignal: NodeJS.Signals | null = null;
+  private spawnError: Error | undefined;
+  private drainTimer: NodeJS.Timeout | undefined;
+  private reaped = false;
+  private readonly reapWaiters: (() => void)[] = [];
+  private readonly deathWaiters: (() => void)[] = [];
+
+  constructor(
+    command: string,
+    opts: SubprocessOptions,
+    private readonly onNoise: (line: string) => void,
+  ) {
+    installExitHook();
+    this.child = spawn(command, {
+      shell: true,
+      detached: process.platform !== 'win32',
+      cwd: opts.cwd,
+      env: opts.env ?? process.env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      windowsHide: true,
+    });
+    if (this.child.pid !== undefined) liveGroups.add(this.child.pid);
+    this.child.stdin?.on('error', () => {
+      /* EPIPE when the program is gone: its exit resolves the outstanding calls */
+    });
+    this.child.stderr?.setEncoding('utf8');
+    this.child.stderr?.on('data', (d: string) => {
+      this.stderr = (this.stderr + d).slice(-STDERR_TAIL);
+    });
+    this.child.stderr?.on('error', () => {});
+    this.child.stdout?.on('error', () => {});
+    if (this.child.stdout) {
+      const rl = readline.createInterface({ input: this.child.stdout, crlfDelay: Infinity });
+      rl.on('line', (line) => this.onLine(line));
+    }
+    this.child.on('error', (err) => {
+      this.spawnError = err;
+      this.finish();
+      this.markReaped();
+    });
+    this.child.on('exit', (code, signal) => {
+      this.exitCode = code;
+      this.exitSignal = signal;
+      this.markReaped();
+      // Normally 'close' follows once stdout and stderr have delivered everything. The timer only
+      // matters when something the program started still holds the pipes; it defers to the poll
+      // phase once more (setImmediate) so that data already in the pipes is read first even when
+      // the event loop was late.
+      if (this.alive) this.drainTimer = setTimeout(() => setImmediate(() => this.finish()), DRAIN_MS);
+    });
+    this.child.on('close', () => {
+      this.finish();
+      this.markReaped();
+    });
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  private markReaped(): void {
+    if (this.reaped) return;
+    this.reaped = true;
+    for (const w of this.reapWaiters.splice(0)) w();
+  }
+
+  /** Resolves once the process has exited (and been reaped), or after `ms`. */
+  waitExit(ms: number): Promise<void> {
+    if (this.reaped) return Promise.resolve();
+    return new Promise((resolve) => {
+      const t = setTimeout(resolve, ms);
+      this.reapWaiters.push(() => {
+        clearTimeout(t);
+        resolve();
+      });
+    });
+  }
+
+  /** Resolves when the process is dead (pending calls resolved), or after `ms`. */
+  waitDeath(ms: number): Promise<void> {
+    if (!this.alive) return Promise.resolve();
+    return new Promise((resolve) => {
+      const t = setTimeout(resolve, ms);
+      this.deathWaiters.push(() => {
+        clearTimeout(t);
+        resolve();
+      });
+    });
+  }
+
+  private onLine(raw: string): void {
+    if (!this.alive) return;
+    const line = raw.trim();
+    if (line === '') return;
+    let msg: unknown;
+    try {
+      msg = JSON.parse(line);
+    } catch {
+      this.onNoise(raw);
+      return;
+    }
+    if (msg === null || typeof msg !== 'object' || Array.isArray(msg)) return this.onNoise(raw);
+    const m = msg as Record<string, unknown>;
+    const id = m.id;
+    const p = typeof id === 'number' ? this.pending.get(id) : undefined;
+    if (p === undefined) return this.onNoise(raw);
+    this.pending.delete(id as number);
+    if (p.timer) clearTimeout(p.timer);
+    if ('error' in m) {
+      const e = m.error;
+      p.resolve({ ok: false, kind: 'threw', message: typeof e === 'string' ? e : JSON.stringify(e) ?? String(e) });
+    } else if ('result' in m) {
+      p.resolve({ ok: true, value: decodeResult(m.result) });
+    } else {
+      p.resolve({ ok: false, kind: 'protocol', message: `the answer to ${p.fn} (request ${id}) has neither "result" nor "error": ${line.slice(0, 200)}` });
+    }
+  }
+
+  /** What happened to it ("exited with code 3", "was killed by signal SIGSEGV", …), without the stderr tail. */
+  deathWhat(): string {
+    if (this.killReason !== undefined) return this.killReason;
+    if (this.spawnError) return `could not be run: ${this.spawnError.message}`;
+    if (this.exitSignal) return `was killed by signal ${this.exitSignal}`;
+    if (this.exitCode !== null) return `exited with code ${this.exitCode}`;
+    return 'closed its stdout';
+  }
+
+  /** " (stderr tail: …)", or "" when it wrote nothing to stderr. */
+  tailSuffix(): string {
+    const tail = oneLine(this.stderr);
+    return tail === '' ? '' : ` (stderr tail: ${tail})`;
+  }
+
+  /** Why it died, for messages: "exited with code 3 (stderr tail: …)". Our own kills are not decorated. */
+  deathMessage(): string {
+    return this.killReason !== undefined ? this.killReason : this.deathWhat() + this.tailSuffix();
+  }
+
+  /** Marks the process dead (idempotent) and resolves every outstanding call as crashed. */
+  private finish(): void {
+    if (this.drainTimer) clearTimeout(this.drainTimer);
+    this.drainTimer = undefined;
+    if (!this.alive) return;
+    this.alive = false;
+    killGroup(this.child); // the program if it still runs, and whatever it started and left behind
+    if (this.child.pid !== undefined) liveGroups.delete(this.child.pid);
+    const message = this.deathMessage();
+    for (const [id, p] of this.pending) {
+      if (p.timer) clearTimeout(p.timer);
+      this.pending.delete(id);
+      p.resolve({ ok: false, kind: 'crashed', message });
+    }
+    this.child.stdin?.destroy();
+    for (const w of this.deathWaiters.splice(0)) w();
+  }
+
+  /** SIGKILLs the process group; outstanding calls resolve crashed with `reason`. */
+  kill(reason: string): void {
+    if (!this.alive) return;
+    this.killReason = reason;
+    this.finish();
+  }
+
+  /** Sends one request; resolves with its answer, a timeout, or the process's death. */
+  request(id: number, fn: string, args: readonly unknown[] | undefined, timeoutMs: number, onTimeout: (fn: string, id: number) => void): Promise<CallResult> {
+    return new Promise<CallResult>((resolve) => {
+      if (!this.alive) {
+        resolve({ ok: false, kind: 'crashed', message: this.deathMessage() });
+        return;
+      }
+      let line: string;
+      try {
+        line = encodeRequest(id, fn, args);
+      } catch (e) {
+        resolve({ ok: false, kind: 'protocol', message: `the arguments of ${fn} cannot be encoded as JSON: ${(e as Error).message}` });
+        return;
+      }
+      // When the timer fires, the answer may already be in the pipe, unread because the event loop
+      // was busy (timers run before I/O in a loop iteration): setImmediate lets the poll phase read
+      // it first, so a timeout is declared only on what the program really has not written.
+      const timer = setTimeout(() => {
+        setImmediate(() => {
+          if (!this.pending.delete(id)) return;
+          resolve({ ok: false, kind: 'timeout', message: `no answer to ${fn} (request ${id}) within ${timeoutMs} ms; the process was killed` });
+          onTimeout(fn, id);
+        });
+      }, timeoutMs);
+      this.pending.set(id, { fn, resolve, timer });
+      this.child.stdin?.write(line + '\n');
+    });
+  }
+
+  endInput(): void {
+    this.child.stdin?.end();
+  }
+}
+
+// ----------------------------------------------------------------------------------------------
+// the handle
+
+function positive(name: string, v: number | undefined, dflt: number, command: string, allowZero = false): number {
+  if (v === undefined) return dflt;
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || (!allowZero && v === 0)) {
+    throw new CandidateStartError(command, `option ${name} must be a ${allowZero ? 'nonnegative' : 'positive'} finite number, got ${String(v)}`);
+  }
+  return v;
+}
+
+function parseDescribe(command: string, value: unknown): { meta: CandidateMeta; functions: string[] } {
+  const bad = (why: string) => new CandidateStartError(command, `its describe answer ${why}: ${JSON.stringify(value)?.slice(0, 300)}`);
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw bad('is not an object');
+  const d = value as Record<string, unknown>;
+  if (!Array.isArray(d.functions) || d.functions.some((f) => typeof f !== 'string')) throw bad('has no "functions" array of strings');
+  const name = d.name === undefined ? command : typeof d.name === 'string' ? d.name : undefined;
+  if (name === undefined) throw bad('has a "name" that is not a string');
+  const precision = d.precision === undefined ? 'float64' : d.precision;
+  if (precision !== 'float64' && precision !== 'float32') throw bad('has a "precision" other than "float64" or "float32"');
+  const base = d.base === undefined || d.base === 'e' ? 'e' : d.base === 2 || d.base === '2' ? 2 : d.base === 10 || d.base === '10' ? 10 : undefined;
+  if (base === undefined) throw bad('has a "base" other than "e", 2 or 10');
+  return { meta: { name, precision, base }, functions: [...new Set(d.functions as string[])] };
+}
+
+class SubprocessCandidate implements SubprocessCandidateHandle {
+  readonly kind = 'subprocess' as const;
+  meta!: CandidateMeta;
+  functions: readonly string[] = [];
+  private proc: Proc | undefined;
+  private starting: Promise<Proc> | undefined;
+  private nextId = 1;
+  private restartCount = 0;
+  private closed = false;
+  private readonly noiseLines: string[] = [];
+  private noiseTotal = 0;
+  private readonly timeoutMs: number;
+  private readonly startTimeoutMs: number;
+  private readonly maxRestarts: number;
+
+  constructor(
+    readonly source: string,
+    private readonly opts: SubprocessOptions,
+  ) {
+    this.timeoutMs = positive('timeoutMs', opts.timeoutMs, 10000, source);
+    this.startTimeoutMs = positive('startTimeoutMs', opts.startTimeoutMs, 15000, source);
+    this.maxRestarts = Math.floor(positive('maxRestarts', opts.maxRestarts, 3, source, true));
+  }
+
+  get restarts(): number {
+    return this.restartCount;
+  }
+
+  get pid(): number | undefined {
+    return this.proc?.alive ? this.proc.pid : undefined;
+  }
+
+  noise(): string[] {
+    return this.noiseLines.slice();
+  }
+
+  noiseCount(): number {
+    return this.noiseTotal;
+  }
+
+  stderrTail(): string {
+    return this.proc?.stderr ?? '';
+  }
+
+  private recordNoise = (line: string): void => {
+    this.noiseTotal++;
+    this.noiseLines.push(line.length > NOISE_LINE ? `${line.slice(0, NOISE_LINE)}…` : line);
+    if (this.noiseLines.length > NOISE_KEEP) this.noiseLines.shift();
+  };
+
+  /** Spawns a process and waits for its describe answer. Rejects with CandidateStartError. */
+  async launch(): Promise<{ proc: Proc; meta: CandidateMeta; functions: string[] }> {
+    const command = this.source;
+    let proc: Proc;
+    try {
+      proc = new Proc(command, this.opts, this.recordNoise);
+    } catch (e) {
+      throw new CandidateStartError(command, `spawn failed: ${(e as Error).message}`);
+    }
+    this.proc = proc;
+    const r = await proc.request(0, 'describe', undefined, this.startTimeoutMs, () => {
+      proc.kill(`did not answer describe within ${this.startTimeoutMs} ms`);
+    });
+    if (!r.ok) {
+      const stderr = proc.stderr;
+      if (r.kind === 'timeout') {
+        throw new CandidateStartError(command, `it did not answer describe within ${this.startTimeoutMs} ms${proc.tailSuffix()}`, stderr);
+      }
+      if (r.kind === 'crashed') {
+        const what = proc.deathWhat();
+        const reason = what.startsWith('could not') ? `it ${what}` : `it ${what} before answering describe`;
+        throw new CandidateStartError(command, reason + proc.tailSuffix(), stderr);
+      }
+      proc.kill('its describe answer was rejected');
+      if (r.kind === 'threw') throw new CandidateStartError(command, `describe answered an error: ${r.message}`, stderr);
+      throw new CandidateStartError(command, `describe failed: ${r.message}`, stderr);
+    }
+    try {
+      const d = parseDescribe(command, r.value);
+      return { proc, ...d };
+    } catch (e) {
+      proc.kill('its describe answer was rejected');
+      throw e;
+    }
+  }
+
+  /** The running process, restarting a dead one if the budget allows. Rejects with a message for a 'crashed' result. */
+  private ensureRunning(): Promise<Proc> {
+    if (this.proc?.alive) return Promise.resolve(this.proc);
+    if (this.starting) return this.starting;
+    if (this.restartCount >= this.maxRestarts) {
+      const last = this.proc ? `; last failure: ${this.proc.deathMessage()}` : '';
+      return Promise.reject(new Error(`gave up after ${this.restartCount} restarts${last}`));
+    }
+    this.restartCount++;
+    const n = this.restartCount;
+    this.starting = this.launch()
+      .then(({ proc }) => {
+        if (this.closed) {
+          proc.kill('the candidate was closed');
+          throw new Error('the candidate was closed');
+        }
+        return proc;
+      })
+      .catch((e: unknown) => {
+        const msg = e instanceof CandidateStartError ? e.reason : (e as Error).message;
+        throw new Error(`restart ${n} of ${this.maxRestarts} failed: ${msg}`);
+      })
+      .finally(() => {
+        this.starting = undefined;
+      });
+    return this.starting;
+  }
+
+  private onTimeout = (proc: Proc) => (fn: string, id: number): void => {
+    proc.kill(`the process was killed after ${fn} (request ${id}) timed out (${this.timeoutMs} ms)${proc.tailSuffix()}`);
+  };
+
+  async call(fn: string, args: unknown[]): Promise<CallResult> {
+    if (this.closed) return { ok: false, kind: 'crashed', message: 'the candidate was closed' };
+    if (!this.functions.includes(fn)) return { ok: false, kind: 'protocol', message: `no function ${fn}()` };
+    let proc: Proc;
+    try {
+      proc = await this.ensureRunning();
+    } catch (e) {
+      return { ok: false, kind: 'crashed', message: (e as Error).message };
+    }
+    const id = this.nextId++;
+    return proc.request(id, fn, args, this.timeoutMs, this.onTimeout(proc));
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.starting) await this.starting.catch(() => undefined);
+    const proc = this.proc;
+    if (!proc) return;
+    if (proc.alive) {
+      proc.endInput();
+      await proc.waitDeath(CLOSE_GRACE_MS);
+      proc.kill('the candidate was closed');
+    }
+    await proc.waitExit(2000);
+  }
+
+  async start(): Promise<void> {
+    const { meta, functions } = await this.launch();
+    this.meta = meta;
+    this.functions = functions;
+  }
+}
+
+/**
+ * Starts `command` (a shell command line) as a JSON-lines candidate and asks it to describe itself.
+ * Rejects with {@link CandidateStartError} if it cannot be started, dies, or does not answer
+ * describe correctly within `startTimeoutMs`. The handle must be closed.
+ */
+export async function startSubprocessCandidate(command: string, opts: SubprocessOptions = {}): Promise<SubprocessCandidateHandle> {
+  if (typeof command !== 'string' || command.trim() === '') throw new CandidateStartError(String(command), 'the command line is empty');
+  if (opts.cwd !== undefined && !isDirectory(opts.cwd)) throw new CandidateStartError(command, `the working directory ${opts.cwd} does not exist`);
+  const h = new SubprocessCandidate(command, opts);
+  await h.start();
+  return h;
+}
