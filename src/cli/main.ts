@@ -7,6 +7,7 @@ import { KlcheckError } from '../numeric/errors';
 import { Io, valueCommand } from './value';
 import { checkCommand } from './check';
 import { generatorsCommand } from './generators';
+import { explainCommand, listCommand } from './explain';
 
 export function buildProgram(io: Io, setCode: (c: number) => void): Command {
   const program = new Command('klcheck')
@@ -20,6 +21,7 @@ export function buildProgram(io: Io, setCode: (c: number) => void): Command {
   program.addCommand(checkCommand(io, setCode), { isDefault: true });
   program.addCommand(valueCommand(io, setCode));
   program.addCommand(generatorsCommand(io, setCode));
+  program.addCommand(explainCommand(io, setCode)).addCommand(listCommand(io, setCode));
   for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
   return program;
 }
