@@ -100,12 +100,17 @@ test('CLI: klcheck check runs, writes JSON, and rejects bad options with exit 2'
   t.is(report.ok, true);
   t.is(report.seed, 20261123);
   t.deepEqual(report.results.map((x: { property: string }) => x.property), ['agreement:kl', 'agreement:entropy']);
+  // --only mixes functions and theorem ids.
+  const mixed = await run(['check', '--only', 'kl,gibbs,bregman', '--runs', '15']);
+  t.is(mixed.code, 0, mixed.out + mixed.err);
+  t.regex(mixed.out, /agreement:kl\s+pass[\s\S]*theorem:gibbs\s+pass[\s\S]*theorem:bregman\s+pass/);
+  t.notRegex(mixed.out, /agreement:entropy|theorem:pinsker/);
   for (const [argv, pattern] of [
     [['check', '--runs', '0'], /--runs must be an integer/],
     [['check', '--seed', 'x'], /--seed must be an integer/],
     [['check', '--mode', 'loose'], /--mode must be standard or strict/],
     [['check', '--precision', 'float16'], /--precision must be float64 or float32/],
-    [['check', '--only', 'klx'], /unknown function 'klx'/],
+    [['check', '--only', 'klx'], /unknown id 'klx'; expected functions .* or theorems \(gibbs, /],
   ] as Array<[string[], RegExp]>) {
     const e = await run(argv);
     t.is(e.code, 2);

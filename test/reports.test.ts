@@ -7,7 +7,7 @@ import { PassThrough, Readable } from 'node:stream';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { main } from '../src/cli/main';
 import { toJUnit, xmlSafe } from '../src/report/junit';
-import { loadFailures, saveFailures, runReplay, FailureFileError } from '../src/harness/regressions';
+import { loadFailures, loadRegressionFile, saveFailures, runReplay, FailureFileError } from '../src/harness/regressions';
 import { kernels } from '../src/kernels';
 
 const gallery = (f: string) => path.join(__dirname, '..', 'examples', 'gallery', f);
@@ -31,10 +31,15 @@ test('JUnit XML is well-formed and carries failures, diagnoses and skips', async
   t.is(XMLValidator.validate(xml), true);
   const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(xml);
   const suite = doc.testsuites.testsuite;
-  t.is(Number(suite.failures), 2);
-  t.is(Number(suite.tests), 11);
+  // One testcase per agreement property (11) and per theorem; kl and entropy disagree, and the
+  // theorems evaluated with the base-2 kl / entropy fail wherever they compare with exact values.
+  t.is(Number(suite.tests), suite.testcase.length);
   const failed = suite.testcase.filter((c: { failure?: unknown }) => c.failure);
-  t.deepEqual(failed.map((c: { failure: { type: string } }) => c.failure.type), ['wrong-base', 'wrong-base']);
+  t.is(Number(suite.failures), failed.length);
+  t.deepEqual(failed.filter((c: { name: string }) => c.name.startsWith('agreement:')).map((c: { name: string }) => c.name), ['agreement:kl', 'agreement:entropy']);
+  t.true(failed.some((c: { name: string }) => c.name.startsWith('theorem:')));
+  // Every failure, theorem failures included, carries the diagnosis of the evidence: the wrong base.
+  t.true(failed.every((c: { failure: { type: string } }) => c.failure.type === 'wrong-base'));
   t.true(suite.testcase.some((c: { skipped?: unknown }) => c.skipped));
 });
 
@@ -73,16 +78,22 @@ test('failures are saved as values, merged without duplicates, replayed first, a
   const file = path.join(dir, 'failures.json');
   const r1 = await cli(['check', '--impl', gallery('skips-zero-q.mjs'), '--runs', '50', '--save-failures', file, '--no-progress']);
   t.is(r1.code, 1);
-  t.regex(r1.err, /stored 1 new counterexample/);
+  const added = Number(/stored (\d+) new counterexample/.exec(r1.err)?.[1]);
   await cli(['check', '--impl', gallery('skips-zero-q.mjs'), '--runs', '50', '--save-failures', file, '--no-progress']);
   const stored = loadFailures(file);
   t.is(stored.length, 1, 'deduplicated');
   t.is(stored[0]!.fn, 'kl');
+  // The theorems evaluated with the candidate's kl fail too (gibbs: KL = +∞ under mismatch), and are stored as instances.
+  const all = loadRegressionFile(file);
+  t.true(all.theorems.some((s) => s.theorem === 'gibbs'));
+  t.is(all.functions.length + all.theorems.length, added, 'the second run added nothing');
   // The stored case fails the buggy implementation again, and passes a correct one.
   const again = await cli(['check', '--impl', gallery('skips-zero-q.mjs'), '--runs', '5', '--replay', file, '--no-progress']);
   t.regex(again.out, /replay:kl#0\s+FAIL/);
+  t.regex(again.out, /replay:theorem:gibbs#\d+\s+FAIL/);
   const fixed = await cli(['check', '--impl', gallery('correct.mjs'), '--runs', '5', '--replay', file, '--no-progress']);
   t.regex(fixed.out, /replay:kl#0\s+pass/);
+  t.regex(fixed.out, /replay:theorem:gibbs#\d+\s+pass/);
   t.is(fixed.code, 0);
   const skipped = await runReplay({ entropy: kernels.entropy }, stored, { seed: 1, runs: 1, mode: 'standard', precision: 'float64' });
   t.is(skipped[0]!.status, 'skipped');

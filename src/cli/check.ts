@@ -11,13 +11,16 @@ import { inProcessCandidate, CandidateHandle, CandidateMeta } from '../harness/c
 import { loadModuleCandidate } from '../harness/module';
 import { startSubprocessCandidate } from '../harness/subprocess';
 import { runAgreement, RunOptions } from '../harness/run';
+import { replayTheorems, runTheorems } from '../harness/theorems';
+import { THEOREMS } from '../../properties';
 import { FUNCTION_CASES } from '../harness/cases';
 import { formatConsole, summarize } from '../report/console';
 import { buildJsonReport, serializeReport } from '../report/json';
 import { toJUnit } from '../report/junit';
-import { loadFailures, runReplay, saveFailures, StoredFailure } from '../harness/regressions';
+import { loadRegressionFile, RegressionFile, runReplay, saveFailures } from '../harness/regressions';
 import type { Io } from './value';
 import { KlcheckError } from '../numeric/errors';
+import type { Mode } from '../numeric/accuracy';
 
 export class UsageError extends KlcheckError {
   override name = 'UsageError';
@@ -40,6 +43,7 @@ function intOption(name: string, s: string, min: number, max: number): number {
 
 export function checkCommand(io: Io, setCode: (c: number) => void): Command {
   const fns = FUNCTION_CASES.map((s) => s.fn);
+  const theoremIds = THEOREMS.map((t) => t.id);
   return new Command('check')
     .description('check an implementation (default: the built-in float64 kernels) against the exact reference')
     .option('--impl <module>', 'a JS/TS module (ESM or CommonJS, named exports or a default object) exposing contract functions')
@@ -48,16 +52,19 @@ export function checkCommand(io: Io, setCode: (c: number) => void): Command {
     .option('--base <b>', "the candidate's log base: e, 2 or 10 (overrides its meta)")
     .option('--name <name>', "the candidate's name in reports (overrides its meta)")
     .option('--seed <n>', 'fast-check seed: same seed, same cases, same report', String(DEFAULT_SEED))
-    .option('--runs <n>', 'cases per function', String(DEFAULT_RUNS))
+    .option('--runs <n>', 'cases per function and instances per theorem', String(DEFAULT_RUNS))
     .option('--mode <mode>', 'standard (derived error bound) or strict (ulps of the exact value)', 'standard')
     .option('--precision <p>', "the candidate's precision, float64 or float32 (sets u for the standard bound; overrides its meta)")
-    .option('--only <fns>', `comma-separated functions (${fns.join(', ')})`)
+    .option('--only <ids>', `comma-separated functions (${fns.join(', ')}) and theorem ids (klcheck list); only those run`)
     .option('--json <file>', 'write the JSON report to this file (schema: docs/reports.md)')
     .option('--junit <file>', 'write a JUnit XML report to this file')
     .option('--save-failures <file>', 'store the shrunk counterexamples of this run in this file (merged, deduplicated)')
     .option('--replay <file>', 'replay the counterexamples stored in this file first')
     .option('--no-progress', 'no progress bar (it is shown only on a terminal anyway)')
     .addHelpText('after', `
+Each function the candidate has is checked for agreement with the reference (agreement:<fn>), then
+every theorem whose functions it has is evaluated with its own functions (theorem:<id>).
+
 Without --impl, the built-in kernels are checked: held to the standard bound everywhere and, where
 they claim it (exactly normalised inputs for the kl family, well-conditioned values elsewhere), to
 their strict ulps target. A candidate is held to the standard bound (--mode strict: ulps).
@@ -78,7 +85,8 @@ could not be loaded.`)
       if (o.precision !== undefined && o.precision !== 'float64' && o.precision !== 'float32') throw new UsageError(`--precision must be float64 or float32, got '${o.precision}'`);
       if (o.base !== undefined && !['e', '2', '10'].includes(o.base)) throw new UsageError(`--base must be e, 2 or 10, got '${o.base}'`);
       const timeoutMs = intOption('--timeout', o.timeout, 1, 3_600_000);
-      const stored: StoredFailure[] = o.replay ? loadFailures(o.replay) : [];
+      const stored: RegressionFile = o.replay ? loadRegressionFile(o.replay) : { functions: [], theorems: [] };
+      for (const s of stored.theorems) if (!theoremIds.includes(s.theorem)) throw new UsageError(`--replay: unknown theorem '${s.theorem}' in ${o.replay}; expected one of ${theoremIds.join(', ')}`);
       const base: CandidateMeta['base'] | undefined = o.base === undefined ? undefined : o.base === 'e' ? 'e' : (Number(o.base) as 2 | 10);
       const metaOverrides: Partial<CandidateMeta> = { ...(o.name ? { name: o.name } : {}), ...(o.precision ? { precision: o.precision as 'float64' | 'float32' } : {}), ...(base ? { base } : {}) };
       const candidate: CandidateHandle = o.impl
@@ -88,19 +96,34 @@ could not be loaded.`)
           : inProcessCandidate(kernels, { name: 'klcheck built-in kernels', precision: 'float64', base: 'e', ...metaOverrides }, 'builtin', 'src/kernels');
       const external = Boolean(o.impl || o.implCmd);
       const only = o.only?.split(',').map((s) => s.trim()).filter(Boolean);
-      for (const f of only ?? []) if (!fns.includes(f)) throw new UsageError(`--only: unknown function '${f}'; expected some of ${fns.join(', ')}`);
+      for (const f of only ?? []) if (!fns.includes(f) && !theoremIds.includes(f)) throw new UsageError(`--only: unknown id '${f}'; expected functions (${fns.join(', ')}) or theorems (${theoremIds.join(', ')})`);
+      const onlyFns = only?.filter((f) => fns.includes(f));
+      const onlyTheorems = only?.filter((f) => theoremIds.includes(f));
       const isTty = (io.stderr as NodeJS.WriteStream).isTTY === true;
-      const bar = o.progress && isTty ? new SingleBar({ format: 'checking {fn} [{bar}] {percentage}% | {value}/{total} cases', stream: io.stderr as NodeJS.WriteStream, clearOnComplete: true }, Presets.shades_classic) : null;
+      const bar = o.progress && isTty ? new SingleBar({ format: 'checking {fn} [{bar}] {percentage}% | {value}/{total} cases and instances', stream: io.stderr as NodeJS.WriteStream, clearOnComplete: true }, Presets.shades_classic) : null;
       const precision = candidate.meta.precision;
       const runOpts: RunOptions = {
-        seed, runs, mode: o.mode, precision, only, base: candidate.meta.base, strictWhereClaimed: !external,
+        seed, runs, mode: o.mode, precision, only: onlyFns, base: candidate.meta.base, strictWhereClaimed: !external,
         onProgress: bar ? (done, _total, fn) => bar.update(done, { fn }) : undefined,
       };
-      bar?.start((only?.length ?? fns.length) * runs, 0, { fn: '' });
+      const agreementCount = onlyFns?.length ?? fns.length;
+      const theoremCount = onlyTheorems?.length ?? theoremIds.length;
+      bar?.start((agreementCount + theoremCount) * runs, 0, { fn: '' });
       const t0 = Date.now();
       let results;
       try {
-        results = [...(await runReplay(candidate, stored, runOpts)), ...(await runAgreement(candidate, runOpts))];
+        const theoremOpts = {
+          seed, runs, precision, base: candidate.meta.base, only: onlyTheorems,
+          // The built-in kernels are held to their strict target where it applies; a candidate to --mode.
+          mode: (external ? o.mode : 'strict') as Mode,
+          onProgress: bar ? (done: number, _total: number, id: string) => bar.update(agreementCount * runs + done, { fn: id }) : undefined,
+        };
+        results = [
+          ...(await runReplay(candidate, stored.functions, runOpts)),
+          ...(await replayTheorems(candidate, THEOREMS, stored.theorems, theoremOpts)),
+          ...(agreementCount > 0 ? await runAgreement(candidate, runOpts) : []),
+        ];
+        if (theoremCount > 0) results.push(...await runTheorems(candidate, THEOREMS, theoremOpts));
       } finally {
         bar?.stop();
         await candidate.close();

@@ -3,9 +3,12 @@
  * upgrades of klcheck and of fast-check), replayed before the random run.
  *
  *   { "klcheck": "failures", "version": 1,
- *     "failures": [ { "fn": "kl", "args": [[0.5, 0.5], [0, 1]], "label": "mismatch", "property": "agreement:kl" } ] }
+ *     "failures": [ { "fn": "kl", "args": [[0.5, 0.5], [0, 1]], "label": "mismatch", "property": "agreement:kl" },
+ *                   { "theorem": "gibbs", "instance": {"p": [0.5, 0.5], "q": [0, 1]}, "property": "theorem:gibbs" } ] }
  *
- * Non-finite numbers inside args are the strings "Infinity", "-Infinity", "NaN".
+ * A function entry is replayed by the agreement check of that function; a theorem entry by the
+ * theorem's float64 check with the candidate's functions (src/harness/theorems.ts).
+ * Non-finite numbers inside args and instances are the strings "Infinity", "-Infinity", "NaN".
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -24,12 +27,29 @@ export interface StoredFailure {
   property?: string;
 }
 
+export interface StoredTheoremFailure {
+  theorem: string;
+  /** The instance as the theorem's toJSON gives it (plain numbers and arrays). */
+  instance: unknown;
+  property?: string;
+}
+
+export interface RegressionFile {
+  functions: StoredFailure[];
+  theorems: StoredTheoremFailure[];
+}
+
 /** A regression file that cannot be read or does not follow the format (CLI exit code 2). */
 export class FailureFileError extends KlcheckError {
   override name = 'FailureFileError';
 }
 
+/** The function entries of a regression file (theorem entries: loadRegressionFile). */
 export function loadFailures(file: string): StoredFailure[] {
+  return loadRegressionFile(file).functions;
+}
+
+export function loadRegressionFile(file: string): RegressionFile {
   let raw: unknown;
   try {
     raw = JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -40,25 +60,41 @@ export function loadFailures(file: string): StoredFailure[] {
   if (f?.klcheck !== 'failures' || f.version !== 1 || !Array.isArray(f.failures)) {
     throw new FailureFileError(`'${file}' is not a klcheck failures file (expected {"klcheck": "failures", "version": 1, "failures": [...]})`);
   }
-  return f.failures.map((x, i) => {
+  const out: RegressionFile = { functions: [], theorems: [] };
+  f.failures.forEach((x, i) => {
+    const t = x as StoredTheoremFailure;
+    if (typeof t?.theorem === 'string') {
+      if (typeof t.instance !== 'object' || t.instance === null) throw new FailureFileError(`'${file}': failures[${i}] (theorem ${t.theorem}) needs an "instance" object`);
+      out.theorems.push({ ...t, instance: decodeNonFinite(t.instance) });
+      return;
+    }
     const s = x as StoredFailure;
     if (typeof s?.fn !== 'string' || !FUNCTION_CASES.some((c) => c.fn === s.fn) || !Array.isArray(s.args)) {
-      throw new FailureFileError(`'${file}': failures[${i}] needs a known "fn" and an "args" array`);
+      throw new FailureFileError(`'${file}': failures[${i}] needs a known "fn" and an "args" array, or a "theorem" and an "instance"`);
     }
-    return { ...s, args: decodeNonFinite(s.args) as unknown[] };
+    out.functions.push({ ...s, args: decodeNonFinite(s.args) as unknown[] });
   });
+  return out;
 }
 
 /** Merges the counterexamples of failed results into `file` (deduplicated by fn and args). */
 export function saveFailures(file: string, results: readonly PropertyResult[]): number {
-  let existing: StoredFailure[] = [];
-  if (fs.existsSync(file)) existing = loadFailures(file);
-  const key = (s: StoredFailure) => `${s.fn} ${JSON.stringify(encodeNonFinite(s.args))}`;
+  const existing: (StoredFailure | StoredTheoremFailure)[] = [];
+  if (fs.existsSync(file)) {
+    const f = loadRegressionFile(file);
+    existing.push(...f.functions, ...f.theorems);
+  }
+  const key = (s: StoredFailure | StoredTheoremFailure) => ('theorem' in s
+    ? `theorem ${s.theorem} ${JSON.stringify(encodeNonFinite(s.instance))}`
+    : `${s.fn} ${JSON.stringify(encodeNonFinite(s.args))}`);
   const seen = new Set(existing.map(key));
   let added = 0;
   for (const r of results) {
     if (r.status !== 'failed' || !r.counterexample) continue;
-    const s: StoredFailure = { fn: r.fn, args: r.counterexample.args, label: r.counterexample.label, property: r.property };
+    const isTheorem = r.property.startsWith('theorem:') || r.property.startsWith('replay:theorem:');
+    const s: StoredFailure | StoredTheoremFailure = isTheorem
+      ? { theorem: r.fn, instance: r.counterexample.args[0], property: `theorem:${r.fn}` }
+      : { fn: r.fn, args: r.counterexample.args, label: r.counterexample.label, property: r.property };
     if (seen.has(key(s))) continue;
     seen.add(key(s));
     existing.push(s);

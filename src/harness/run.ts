@@ -71,6 +71,12 @@ export interface PropertyResult {
   message: string;
   /** Shrink steps fast-check took. */
   shrinks?: number;
+  /**
+   * Theorem results: how many drawn instances produced a note — what float64 inputs do to the exact
+   * statement (e.g. a float-normalised near-equal pair whose exact KL is −1e-16) — and the first few.
+   * Notes are reports, never failures.
+   */
+  notes?: { count: number; first: { description: string; note: string }[] };
   durationMs: number;
 }
 
@@ -95,7 +101,7 @@ function sameContents(a: unknown[], b: unknown[]): boolean {
 }
 
 /** A candidate declaring log base 2 or 10 answers in bits or hartleys: convert to nats (one rounding). */
-function toNats(v: unknown, fn: string, base: 'e' | 2 | 10): unknown {
+export function toNats(v: unknown, fn: string, base: 'e' | 2 | 10): unknown {
   if (base === 'e' || fn === 'posterior') return v;
   const k = base === 2 ? Math.LN2 : Math.LN10;
   if (typeof v === 'number') return v * k;

@@ -1,0 +1,253 @@
+/**
+ * Theorems evaluated with a candidate's own functions: the float64 check of each theorem
+ * (properties/*.ts, `Theorem.float64`) run against any candidate handle — the built-in kernels, a
+ * JS/TS module in a worker, a subprocess speaking JSON lines.
+ *
+ * The theorems' float64 checks are written as synchronous code calling candidate functions directly
+ * (`candidate.kl(p, q)`), while a candidate handle answers asynchronously. The bridge is
+ * memoised re-execution: the check runs against a proxy whose functions answer from a memo of
+ * (function, arguments) → result; a call that is not in the memo yet is recorded and answered with a
+ * placeholder (NaN, or a vector of NaN), and the pass is discarded. The recorded calls are then made
+ * on the handle — concurrently, so a subprocess sees them pipelined — and the check runs again. A
+ * check whose calls do not depend on earlier answers (all of ours) needs two passes; one whose
+ * arguments depend on answers needs one more pass per level of dependence (bounded by MAX_PASSES).
+ * A failed call (threw, timeout, crashed, protocol) makes the proxy throw, which fails the check with
+ * the call's message, exactly as a throwing in-process function does.
+ *
+ * Layering: like run.ts, this module never imports properties/; the CLI passes the theorems in.
+ */
+import fc from 'fast-check';
+import type { Theorem } from '../theorem';
+import type { Mode } from '../numeric/accuracy';
+import { CandidateHandle } from './candidate';
+import { Candidate, asHandle, PropertyResult, toNats } from './run';
+import type { StoredTheoremFailure } from './regressions';
+import type Decimal from 'decimal.js';
+import { judge } from '../numeric/accuracy';
+import { reference } from '../reference';
+import { diagnose, Diagnosis } from './diagnose';
+
+/** Most check passes per instance (calls whose arguments depend on earlier answers need one each). */
+export const MAX_PASSES = 16;
+/** Notes kept per theorem result (all are counted). */
+export const MAX_THEOREM_NOTES = 3;
+
+export interface TheoremRunOptions {
+  seed: number;
+  /** Instances per theorem. */
+  runs: number;
+  /** standard: the standard bound everywhere; strict: the kernels' ulps target where it applies. */
+  mode: Mode;
+  /** The candidate's precision; theorem checks are judged at float64 bounds, so float32 candidates are skipped. */
+  precision?: 'float64' | 'float32';
+  /** The candidate's log base: its results are converted to nats before the check sees them. */
+  base?: 'e' | 2 | 10;
+  /** Restrict to these theorem ids. */
+  only?: readonly string[];
+  onProgress?: (done: number, total: number, theorem: string) => void;
+}
+
+type CheckResult = { ok: boolean; message?: string; note?: string };
+
+/** One call the check made on the candidate, and its answer (in nats). */
+export interface TheoremCall {
+  fn: string;
+  args: unknown[];
+  result: { ok: true; value: unknown } | { ok: false; message: string };
+}
+
+function argKey(fn: string, args: readonly unknown[]): string {
+  const one = (a: unknown): string =>
+    Array.isArray(a) ? `[${a.map(one).join(',')}]` : typeof a === 'number' ? (Object.is(a, -0) ? '-0' : String(a)) : JSON.stringify(a) ?? 'undefined';
+  return `${fn}(${args.map(one).join(';')})`;
+}
+
+function copyArgs(args: readonly unknown[]): unknown[] {
+  return args.map((a) => (Array.isArray(a) ? a.slice() : a));
+}
+
+/** Placeholder answer for a call not made yet: the check's pass is discarded anyway. */
+function placeholder(fn: string, args: readonly unknown[]): unknown {
+  if (fn === 'negEntropyGradient' || fn === 'posterior') return Array.isArray(args[0]) ? args[0].map(() => NaN) : [];
+  return NaN;
+}
+
+/**
+ * Runs one float64 check on one instance with the candidate's functions (memoised re-execution,
+ * module comment). Never throws: a check that throws or a failed call is `ok: false` with a message.
+ */
+export async function evaluateTheoremCheck<I>(
+  th: Theorem<I>, instance: I, candidate: CandidateHandle, opts: { mode: Mode; base?: 'e' | 2 | 10 },
+): Promise<CheckResult & { calls: TheoremCall[] }> {
+  const check = th.float64!;
+  const calls: TheoremCall[] = [];
+  const memo = new Map<string, { ok: true; value: unknown } | { ok: false; message: string }>();
+  for (let pass = 0; pass < MAX_PASSES; pass++) {
+    const pending = new Map<string, { fn: string; args: unknown[] }>();
+    const proxy: Record<string, (...a: unknown[]) => unknown> = {};
+    for (const fn of candidate.functions) {
+      proxy[fn] = (...args: unknown[]) => {
+        const key = argKey(fn, args);
+        const hit = memo.get(key);
+        if (hit === undefined) {
+          if (!pending.has(key)) pending.set(key, { fn, args: copyArgs(args) });
+          return placeholder(fn, args);
+        }
+        if (!hit.ok) throw new Error(`${fn} ${hit.message}`);
+        return Array.isArray(hit.value) ? hit.value.slice() : hit.value;
+      };
+    }
+    let result: CheckResult;
+    try {
+      result = check.check(instance, proxy as never, { mode: opts.mode });
+    } catch (e) {
+      if (pending.size > 0) result = { ok: false };
+      else return { ok: false, message: `threw ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`, calls };
+    }
+    if (pending.size === 0) return { ...result, calls };
+    await Promise.all([...pending].map(async ([key, { fn, args }]) => {
+      const r = await candidate.call(fn, copyArgs(args));
+      const entry = r.ok
+        ? { ok: true as const, value: toNats(r.value, fn, opts.base ?? 'e') }
+        : { ok: false as const, message: r.kind === 'threw' ? `threw ${r.message}` : `${r.kind}: ${r.message}` };
+      memo.set(key, entry);
+      calls.push({ fn, args, result: entry });
+    }));
+  }
+  return { calls, ok: false, message: `the check needed more than ${MAX_PASSES} rounds of calls (its arguments depend on earlier answers too deeply)` };
+}
+
+/**
+ * The bug class behind a theorem failure, where the evidence allows: the first call of the failing
+ * instance whose answer disagrees with the reference under the standard bound and that the agreement
+ * diagnoses recognise (NaN at zero mass, finite under mismatch, wrong base, …).
+ */
+export function diagnoseCalls(calls: readonly TheoremCall[], precision: 'float64' | 'float32' = 'float64'): Diagnosis | undefined {
+  for (const c of calls) {
+    const refFn = (reference as unknown as Record<string, ((...a: unknown[]) => Decimal | Decimal[]) | undefined>)[c.fn];
+    if (!refFn) continue;
+    let exact: Decimal | Decimal[];
+    try {
+      exact = refFn(...c.args);
+    } catch {
+      continue; // not a valid input of the function (a theorem's ablation instance): nothing to compare
+    }
+    if (!c.result.ok) {
+      const d = diagnose(c.fn, c.args, null, exact, c.result.message);
+      if (d) return d;
+      continue;
+    }
+    const v = c.result.value;
+    if (Array.isArray(exact) || typeof v !== 'number') continue;
+    if (judge(c.fn, c.args, v, exact, { mode: 'standard', precision }).ok) continue;
+    const d = diagnose(c.fn, c.args, v, exact);
+    if (d) return d;
+  }
+  return undefined;
+}
+
+/**
+ * Runs the float64 check of every theorem (that has one) with the candidate's functions: one
+ * property `theorem:<id>` per theorem, failing with the shrunk instance, skipped with the reason when
+ * the candidate lacks a function the check needs. Notes (what float64 inputs do to the exact
+ * statement) are reported, never failures.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function runTheorems(candidateIn: Candidate, theorems: readonly Theorem<any>[], opts: TheoremRunOptions): Promise<PropertyResult[]> {
+  const candidate = asHandle(candidateIn);
+  const selected = theorems.filter((t) => !opts.only || opts.only.includes(t.id));
+  const results: PropertyResult[] = [];
+  const total = selected.length * opts.runs;
+  let done = 0;
+  for (const th of selected) {
+    const property = `theorem:${th.id}`;
+    const base = { property, fn: th.id, runs: 0, strictRuns: 0, worstBits: 0, worstRatio: 0, counterexample: null, durationMs: 0 };
+    const check = th.float64;
+    const missing = check ? check.functions.filter((f) => !candidate.functions.includes(f)) : [];
+    const skip = !check ? `${th.id} has no float64 check`
+      : missing.length > 0 ? `the candidate has no ${missing.map((f) => `${f}()`).join(', ')}`
+        : opts.precision === 'float32' ? 'theorem checks are judged at float64 bounds; a float32 candidate is checked for agreement only'
+          : undefined;
+    if (skip !== undefined) {
+      results.push({ ...base, status: 'skipped', message: skip });
+      done += opts.runs;
+      opts.onProgress?.(done, total, th.id);
+      continue;
+    }
+    const t0 = Date.now();
+    let failedOnce = false;
+    let noteCount = 0;
+    const notes: { description: string; note: string }[] = [];
+    const details = await fc.check(
+      fc.asyncProperty(check!.instances ?? th.instances, async (inst) => {
+        const r = await evaluateTheoremCheck(th, inst, candidate, opts);
+        if (!r.ok) failedOnce = true;
+        else if (!failedOnce && r.note !== undefined) {
+          noteCount++;
+          if (notes.length < MAX_THEOREM_NOTES) notes.push({ description: th.describe(inst), note: r.note });
+        }
+        return r.ok;
+      }),
+      { seed: opts.seed, numRuns: opts.runs },
+    );
+    done += opts.runs;
+    opts.onProgress?.(done, total, th.id);
+    const runs = details.numRuns;
+    const noteFields = noteCount > 0 ? { notes: { count: noteCount, first: notes } } : {};
+    if (details.failed && details.counterexample) {
+      const [inst] = details.counterexample;
+      const r = await evaluateTheoremCheck(th, inst, candidate, opts);
+      const diagnosis = diagnoseCalls(r.calls);
+      results.push({
+        ...base, runs, status: 'failed', ...noteFields, ...(diagnosis ? { diagnosis } : {}),
+        counterexample: { args: [th.toJSON(inst)], label: 'instance', reference: '', candidate: null, error: r.message ?? 'the statement fails' },
+        message: `${th.id} fails with the candidate's functions on ${th.describe(inst)}: ${r.message ?? 'the statement fails'}`,
+        shrinks: details.numShrinks,
+        durationMs: Date.now() - t0,
+      });
+    } else if (details.failed) {
+      results.push({ ...base, runs, status: 'failed', message: `${th.id}: ${String(details.errorInstance ?? 'failed')}`, durationMs: Date.now() - t0 });
+    } else {
+      results.push({
+        ...base, runs, status: 'passed', ...noteFields,
+        message: `${th.id} holds with the candidate's functions on ${runs} instances${noteCount > 0 ? `; ${noteCount} note(s) on what float64 inputs do to the exact statement` : ''}`,
+        durationMs: Date.now() - t0,
+      });
+    }
+  }
+  return results;
+}
+
+/**
+ * Replays stored theorem counterexamples (regression files, src/harness/regressions.ts) with the
+ * candidate's functions: one result `replay:theorem:<id>#<i>` per entry, run before the random
+ * instances. Unknown theorem ids are the caller's to reject.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function replayTheorems(candidateIn: Candidate, theorems: readonly Theorem<any>[], stored: readonly StoredTheoremFailure[], opts: TheoremRunOptions): Promise<PropertyResult[]> {
+  const candidate = asHandle(candidateIn);
+  const out: PropertyResult[] = [];
+  for (let i = 0; i < stored.length; i++) {
+    const s = stored[i]!;
+    const th = theorems.find((t) => t.id === s.theorem)!;
+    const property = `replay:theorem:${s.theorem}#${i}`;
+    const base = { property, fn: s.theorem, runs: 0, strictRuns: 0, worstBits: 0, worstRatio: 0, counterexample: null, durationMs: 0 };
+    const missing = th.float64 ? th.float64.functions.filter((f) => !candidate.functions.includes(f)) : ['a float64 check'];
+    if (missing.length > 0 || (opts.only && !opts.only.includes(th.id)) || opts.precision === 'float32') {
+      out.push({ ...base, status: 'skipped', message: missing.length > 0 ? `the candidate has no ${missing.join(', ')}` : 'not selected' });
+      continue;
+    }
+    const t0 = Date.now();
+    const r = await evaluateTheoremCheck(th, s.instance, candidate, opts);
+    const diagnosis = r.ok ? undefined : diagnoseCalls(r.calls);
+    out.push(r.ok
+      ? { ...base, runs: 1, status: 'passed', message: `the stored ${th.id} instance now holds with the candidate's functions`, durationMs: Date.now() - t0 }
+      : {
+        ...base, runs: 1, status: 'failed', ...(diagnosis ? { diagnosis } : {}),
+        counterexample: { args: [s.instance], label: 'stored instance', reference: '', candidate: null, error: r.message ?? 'the statement fails' },
+        message: `${th.id} fails with the candidate's functions on ${th.describe(s.instance)}: ${r.message ?? 'the statement fails'}`,
+        durationMs: Date.now() - t0,
+      });
+  }
+  return out;
+}
