@@ -31,8 +31,10 @@ export function formatConsole(title: string, results: readonly PropertyResult[],
   lines.push(`  ${'property'.padEnd(width)}  status   runs  strict  worst bits  worst err/bound  cases/s`);
   for (const r of results) {
     const mark = r.status === 'passed' ? 'pass' : r.status === 'failed' ? 'FAIL' : 'skip';
-    const bits = r.status === 'skipped' ? '' : r.worstBits.toFixed(2);
-    const ratio = r.status === 'skipped' ? '' : r.worstRatio.toExponential(1);
+    // Theorem results are verdicts on relations between values, not errors of one value: no bits.
+    const theorem = r.property.includes('theorem:');
+    const bits = r.status === 'skipped' ? '' : theorem ? '–' : r.worstBits.toFixed(2);
+    const ratio = r.status === 'skipped' ? '' : theorem ? '–' : r.worstRatio.toExponential(1);
     const rate = r.status === 'skipped' || r.runs === 0 ? '' : throughput(r.runs, r.durationMs);
     lines.push(`  ${r.property.padEnd(width)}  ${mark.padEnd(7)}  ${String(r.runs).padStart(4)}  ${String(r.strictRuns).padStart(6)}  ${bits.padStart(10)}  ${ratio.padStart(15)}  ${rate.padStart(7)}`);
   }
