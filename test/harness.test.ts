@@ -95,11 +95,11 @@ test('CLI: klcheck check runs, writes JSON, and rejects bad options with exit 2'
   const file = path.join(dir, 'r.json');
   const r = await run(['check', '--only', 'kl,entropy', '--runs', '15', '--json', file]);
   t.is(r.code, 0, r.out + r.err);
-  t.regex(r.out, /OK: 2 passed/);
+  t.regex(r.out, /OK: 4 passed/);
   const report = JSON.parse(fs.readFileSync(file, 'utf8'));
   t.is(report.ok, true);
   t.is(report.seed, 20261123);
-  t.deepEqual(report.results.map((x: { property: string }) => x.property), ['agreement:kl', 'agreement:entropy']);
+  t.deepEqual(report.results.map((x: { property: string }) => x.property), ['agreement:kl', 'agreement:entropy', 'invalid:entropy', 'invalid:kl']);
   // --only mixes functions and theorem ids.
   const mixed = await run(['check', '--only', 'kl,gibbs,bregman', '--runs', '15']);
   t.is(mixed.code, 0, mixed.out + mixed.err);

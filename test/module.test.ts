@@ -119,7 +119,8 @@ test('klcheck check --impl-cmd: a JSON-lines program is checked; both flags toge
   const r = await cli(['check', '--impl-cmd', cmd, '--runs', '30', '--only', 'kl,entropy', '--no-progress', '--name', 'scipy']);
   t.is(r.code, 0, r.out + r.err);
   t.regex(r.out, /scipy \(python3/);
-  t.regex(r.out, /OK: 2 passed/);
+  t.regex(r.out, /OK: 4 passed/);
+  t.regex(r.out, /invalid:kl\s+pass/);
   const both = await cli(['check', '--impl', at('esm-named.mjs'), '--impl-cmd', cmd]);
   t.is(both.code, 2);
   t.regex(both.err, /either --impl or --impl-cmd/);

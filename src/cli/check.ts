@@ -12,6 +12,7 @@ import { loadModuleCandidate } from '../harness/module';
 import { startSubprocessCandidate } from '../harness/subprocess';
 import { runAgreement, RunOptions } from '../harness/run';
 import { replayTheorems, runTheorems } from '../harness/theorems';
+import { INVALID_TARGET_OF, runRobustness } from '../harness/robustness';
 import { THEOREMS } from '../../properties';
 import { FUNCTION_CASES } from '../harness/cases';
 import { formatConsole, summarize } from '../report/console';
@@ -62,8 +63,10 @@ export function checkCommand(io: Io, setCode: (c: number) => void): Command {
     .option('--replay <file>', 'replay the counterexamples stored in this file first')
     .option('--no-progress', 'no progress bar (it is shown only on a terminal anyway)')
     .addHelpText('after', `
-Each function the candidate has is checked for agreement with the reference (agreement:<fn>), then
-every theorem whose functions it has is evaluated with its own functions (theorem:<id>).
+Each function the candidate has is checked for agreement with the reference (agreement:<fn>), for
+what it does with invalid input (invalid:<fn>: throws / NaN / a silent number — information, a
+failure only in --mode strict), then every theorem whose functions it has is evaluated with its own
+functions (theorem:<id>).
 
 Without --impl, the built-in kernels are checked: held to the standard bound everywhere and, where
 they claim it (exactly normalised inputs for the kl family, well-conditioned values elsewhere), to
@@ -107,8 +110,9 @@ could not be loaded.`)
         onProgress: bar ? (done, _total, fn) => bar.update(done, { fn }) : undefined,
       };
       const agreementCount = onlyFns?.length ?? fns.length;
+      const invalidCount = Object.keys(INVALID_TARGET_OF).filter((f) => !onlyFns || onlyFns.includes(f)).length;
       const theoremCount = onlyTheorems?.length ?? theoremIds.length;
-      bar?.start((agreementCount + theoremCount) * runs, 0, { fn: '' });
+      bar?.start((agreementCount + invalidCount + theoremCount) * runs, 0, { fn: '' });
       const t0 = Date.now();
       let results;
       try {
@@ -116,13 +120,21 @@ could not be loaded.`)
           seed, runs, precision, base: candidate.meta.base, only: onlyTheorems,
           // The built-in kernels are held to their strict target where it applies; a candidate to --mode.
           mode: (external ? o.mode : 'strict') as Mode,
-          onProgress: bar ? (done: number, _total: number, id: string) => bar.update(agreementCount * runs + done, { fn: id }) : undefined,
+          onProgress: bar ? (done: number, _total: number, id: string) => bar.update((agreementCount + invalidCount) * runs + done, { fn: id }) : undefined,
         };
         results = [
           ...(await runReplay(candidate, stored.functions, runOpts)),
           ...(await replayTheorems(candidate, THEOREMS, stored.theorems, theoremOpts)),
           ...(agreementCount > 0 ? await runAgreement(candidate, runOpts) : []),
         ];
+        if (invalidCount > 0) {
+          results.push(...await runRobustness(candidate, {
+            seed, runs, only: onlyFns,
+            // The built-in kernels promise typed errors on invalid input; a candidate is only reported on, unless --mode strict.
+            mode: external ? o.mode : 'strict',
+            onProgress: bar ? (done, _total, fn) => bar.update(agreementCount * runs + done, { fn: `invalid ${fn}` }) : undefined,
+          }));
+        }
         if (theoremCount > 0) results.push(...await runTheorems(candidate, THEOREMS, theoremOpts));
       } finally {
         bar?.stop();

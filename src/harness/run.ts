@@ -77,6 +77,8 @@ export interface PropertyResult {
    * Notes are reports, never failures.
    */
   notes?: { count: number; first: { description: string; note: string }[] };
+  /** Invalid-input results (`invalid:<fn>`): what the candidate did with each kind of invalid call (src/harness/robustness.ts). */
+  invalid?: { throws: number; nan: number; silent: number; other: number; examples: Partial<Record<'throws' | 'nan' | 'silent' | 'other', { input: string; did: string }>> };
   durationMs: number;
 }
 

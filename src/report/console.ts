@@ -32,11 +32,16 @@ export function formatConsole(title: string, results: readonly PropertyResult[],
   for (const r of results) {
     const mark = r.status === 'passed' ? 'pass' : r.status === 'failed' ? 'FAIL' : 'skip';
     // Theorem results are verdicts on relations between values, not errors of one value: no bits.
-    const theorem = r.property.includes('theorem:');
+    const theorem = r.property.includes('theorem:') || r.property.startsWith('invalid:');
     const bits = r.status === 'skipped' ? '' : theorem ? '–' : r.worstBits.toFixed(2);
     const ratio = r.status === 'skipped' ? '' : theorem ? '–' : r.worstRatio.toExponential(1);
     const rate = r.status === 'skipped' || r.runs === 0 ? '' : throughput(r.runs, r.durationMs);
     lines.push(`  ${r.property.padEnd(width)}  ${mark.padEnd(7)}  ${String(r.runs).padStart(4)}  ${String(r.strictRuns).padStart(6)}  ${bits.padStart(10)}  ${ratio.padStart(15)}  ${rate.padStart(7)}`);
+  }
+  const answered = results.filter((r) => r.status === 'passed' && r.invalid && r.invalid.silent + r.invalid.other > 0);
+  if (answered.length > 0) {
+    lines.push('', 'ℹ invalid input answered with a number instead of an error or NaN (information; --mode strict fails it):');
+    for (const r of answered) lines.push(`    ${r.fn}: ${truncate(r.message, 300)}`);
   }
   const noted = results.filter((r) => r.notes && r.notes.count > 0);
   for (const r of noted) {
