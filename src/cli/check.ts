@@ -6,13 +6,12 @@ import { Command } from 'commander';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { SingleBar, Presets } from 'cli-progress';
-import { kernels } from '../kernels';
-import { inProcessCandidate, CandidateHandle, CandidateMeta } from '../harness/candidate';
-import { loadModuleCandidate } from '../harness/module';
-import { startSubprocessCandidate } from '../harness/subprocess';
-import { runAgreement, RunOptions } from '../harness/run';
-import { replayTheorems, runTheorems } from '../harness/theorems';
-import { INVALID_TARGET_OF, runRobustness } from '../harness/robustness';
+import { CandidateMeta } from '../harness/candidate';
+import { PropertyResult, RunOptions } from '../harness/run';
+import { CandidateSpec, openCandidate } from '../harness/open';
+import { allTasks, parseShard, runTask, selectShard, TaskOptions } from '../harness/tasks';
+import { runTasksInWorkers } from '../harness/pool';
+import { replayTheorems } from '../harness/theorems';
 import { THEOREMS } from '../../properties';
 import { FUNCTION_CASES } from '../harness/cases';
 import { formatConsole, summarize } from '../report/console';
@@ -30,10 +29,10 @@ export class UsageError extends KlcheckError {
 export const DEFAULT_SEED = 20261123;
 export const DEFAULT_RUNS = 200;
 
-/** CLI flags override what a subprocess candidate declared about itself. */
-function withMeta(c: CandidateHandle, overrides: Partial<CandidateMeta>): CandidateHandle {
-  Object.assign(c.meta as CandidateMeta, overrides);
-  return c;
+function numberOption(name: string, s: string, min: number, max: number): number {
+  const n = Number(s);
+  if (!Number.isFinite(n) || n < min || n > max) throw new UsageError(`${name} must be a number from ${min} to ${max}, got '${s}'`);
+  return n;
 }
 
 function intOption(name: string, s: string, min: number, max: number): number {
@@ -61,6 +60,9 @@ export function checkCommand(io: Io, setCode: (c: number) => void): Command {
     .option('--junit <file>', 'write a JUnit XML report to this file')
     .option('--save-failures <file>', 'store the shrunk counterexamples of this run in this file (merged, deduplicated)')
     .option('--replay <file>', 'replay the counterexamples stored in this file first')
+    .option('--time-limit <s>', 'stop drawing cases after this many seconds; what ran is reported (properties not started are skipped)')
+    .option('--workers <n>', 'worker threads to spread the properties over (each opens its own copy of the candidate)', '1')
+    .option('--shard <k/n>', 'run only shard k of n (every n-th property, deterministically); combine the JSON reports with klcheck merge')
     .option('--no-progress', 'no progress bar (it is shown only on a terminal anyway)')
     .addHelpText('after', `
 Each function the candidate has is checked for agreement with the reference (agreement:<fn>), for
@@ -80,7 +82,7 @@ Examples:
 
 Exit codes: 0 everything applicable holds; 1 at least one failure; 2 usage error, or the candidate
 could not be loaded.`)
-    .action(async (o: { seed: string; runs: string; mode: string; precision?: string; only?: string; json?: string; junit?: string; saveFailures?: string; replay?: string; progress: boolean; impl?: string; implCmd?: string; timeout: string; base?: string; name?: string }) => {
+    .action(async (o: { workers: string; shard?: string; timeLimit?: string; seed: string; runs: string; mode: string; precision?: string; only?: string; json?: string; junit?: string; saveFailures?: string; replay?: string; progress: boolean; impl?: string; implCmd?: string; timeout: string; base?: string; name?: string }) => {
       if (o.impl && o.implCmd) throw new UsageError('give either --impl or --impl-cmd, not both');
       const seed = intOption('--seed', o.seed, -(2 ** 31), 2 ** 31 - 1);
       const runs = intOption('--runs', o.runs, 1, 1_000_000);
@@ -88,59 +90,55 @@ could not be loaded.`)
       if (o.precision !== undefined && o.precision !== 'float64' && o.precision !== 'float32') throw new UsageError(`--precision must be float64 or float32, got '${o.precision}'`);
       if (o.base !== undefined && !['e', '2', '10'].includes(o.base)) throw new UsageError(`--base must be e, 2 or 10, got '${o.base}'`);
       const timeoutMs = intOption('--timeout', o.timeout, 1, 3_600_000);
+      const workers = intOption('--workers', o.workers, 1, 64);
+      const shard = o.shard === undefined ? undefined : parseShard(o.shard);
+      const timeLimit = o.timeLimit === undefined ? undefined : numberOption('--time-limit', o.timeLimit, 0.001, 1e7);
       const stored: RegressionFile = o.replay ? loadRegressionFile(o.replay) : { functions: [], theorems: [] };
       for (const s of stored.theorems) if (!theoremIds.includes(s.theorem)) throw new UsageError(`--replay: unknown theorem '${s.theorem}' in ${o.replay}; expected one of ${theoremIds.join(', ')}`);
-      const base: CandidateMeta['base'] | undefined = o.base === undefined ? undefined : o.base === 'e' ? 'e' : (Number(o.base) as 2 | 10);
-      const metaOverrides: Partial<CandidateMeta> = { ...(o.name ? { name: o.name } : {}), ...(o.precision ? { precision: o.precision as 'float64' | 'float32' } : {}), ...(base ? { base } : {}) };
-      const candidate: CandidateHandle = o.impl
-        ? await loadModuleCandidate(o.impl, { timeoutMs, meta: metaOverrides })
-        : o.implCmd
-          ? withMeta(await startSubprocessCandidate(o.implCmd, { timeoutMs }), metaOverrides)
-          : inProcessCandidate(kernels, { name: 'klcheck built-in kernels', precision: 'float64', base: 'e', ...metaOverrides }, 'builtin', 'src/kernels');
-      const external = Boolean(o.impl || o.implCmd);
       const only = o.only?.split(',').map((s) => s.trim()).filter(Boolean);
       for (const f of only ?? []) if (!fns.includes(f) && !theoremIds.includes(f)) throw new UsageError(`--only: unknown id '${f}'; expected functions (${fns.join(', ')}) or theorems (${theoremIds.join(', ')})`);
-      const onlyFns = only?.filter((f) => fns.includes(f));
-      const onlyTheorems = only?.filter((f) => theoremIds.includes(f));
-      const isTty = (io.stderr as NodeJS.WriteStream).isTTY === true;
-      const bar = o.progress && isTty ? new SingleBar({ format: 'checking {fn} [{bar}] {percentage}% | {value}/{total} cases and instances', stream: io.stderr as NodeJS.WriteStream, clearOnComplete: true }, Presets.shades_classic) : null;
-      const precision = candidate.meta.precision;
-      const runOpts: RunOptions = {
-        seed, runs, mode: o.mode, precision, only: onlyFns, base: candidate.meta.base, strictWhereClaimed: !external,
-        onProgress: bar ? (done, _total, fn) => bar.update(done, { fn }) : undefined,
-      };
-      const agreementCount = onlyFns?.length ?? fns.length;
-      const invalidCount = Object.keys(INVALID_TARGET_OF).filter((f) => !onlyFns || onlyFns.includes(f)).length;
-      const theoremCount = onlyTheorems?.length ?? theoremIds.length;
-      bar?.start((agreementCount + invalidCount + theoremCount) * runs, 0, { fn: '' });
+      const base: CandidateMeta['base'] | undefined = o.base === undefined ? undefined : o.base === 'e' ? 'e' : (Number(o.base) as 2 | 10);
+      const metaOverrides: Partial<CandidateMeta> = { ...(o.name ? { name: o.name } : {}), ...(o.precision ? { precision: o.precision as 'float64' | 'float32' } : {}), ...(base ? { base } : {}) };
+      const spec: CandidateSpec = o.impl
+        ? { kind: 'module', path: o.impl, timeoutMs, meta: metaOverrides }
+        : o.implCmd ? { kind: 'subprocess', command: o.implCmd, timeoutMs, meta: metaOverrides } : { kind: 'builtin', meta: metaOverrides };
       const t0 = Date.now();
-      let results;
+      const deadline = timeLimit === undefined ? undefined : t0 + timeLimit * 1000;
+      const candidate = await openCandidate(spec);
+      const external = spec.kind !== 'builtin';
+      const precision = candidate.meta.precision;
+      const tasks = allTasks(theoremIds, only);
+      const mine = shard ? selectShard(tasks, shard) : tasks;
+      const isTty = (io.stderr as NodeJS.WriteStream).isTTY === true;
+      const bar = o.progress && isTty ? new SingleBar({ format: 'checking {fn} [{bar}] {percentage}% | {value}/{total} properties', stream: io.stderr as NodeJS.WriteStream, clearOnComplete: true }, Presets.shades_classic) : null;
+      const taskOpts: TaskOptions = { seed, runs, mode: o.mode, builtin: !external, precision, base: candidate.meta.base, deadline };
+      const runOpts: RunOptions = { seed, runs, mode: o.mode, precision, only: only?.filter((f) => fns.includes(f)), base: candidate.meta.base, strictWhereClaimed: !external };
+      const theoremOpts = { seed, runs, precision, base: candidate.meta.base, only: only?.filter((f) => theoremIds.includes(f)), mode: (external ? o.mode : 'strict') as Mode };
+      // Replays run first, in this thread, on the first shard only.
+      const replaying = !shard || shard.k === 1;
+      bar?.start(mine.length, 0, { fn: '' });
+      const results: PropertyResult[] = [];
       try {
-        const theoremOpts = {
-          seed, runs, precision, base: candidate.meta.base, only: onlyTheorems,
-          // The built-in kernels are held to their strict target where it applies; a candidate to --mode.
-          mode: (external ? o.mode : 'strict') as Mode,
-          onProgress: bar ? (done: number, _total: number, id: string) => bar.update((agreementCount + invalidCount) * runs + done, { fn: id }) : undefined,
-        };
-        results = [
-          ...(await runReplay(candidate, stored.functions, runOpts)),
-          ...(await replayTheorems(candidate, THEOREMS, stored.theorems, theoremOpts)),
-          ...(agreementCount > 0 ? await runAgreement(candidate, runOpts) : []),
-        ];
-        if (invalidCount > 0) {
-          results.push(...await runRobustness(candidate, {
-            seed, runs, only: onlyFns,
-            // The built-in kernels promise typed errors on invalid input; a candidate is only reported on, unless --mode strict.
-            mode: external ? o.mode : 'strict',
-            onProgress: bar ? (done, _total, fn) => bar.update(agreementCount * runs + done, { fn: `invalid ${fn}` }) : undefined,
-          }));
+        if (replaying) {
+          results.push(...await runReplay(candidate, stored.functions, runOpts), ...await replayTheorems(candidate, THEOREMS, stored.theorems, theoremOpts));
         }
-        if (theoremCount > 0) results.push(...await runTheorems(candidate, THEOREMS, theoremOpts));
+        let done = 0;
+        const progress = (r: PropertyResult) => bar?.update(++done, { fn: r.property });
+        if (workers > 1 && mine.length > 1) {
+          results.push(...await runTasksInWorkers(mine, spec, taskOpts, workers, progress));
+        } else {
+          for (const task of mine) {
+            bar?.update(done, { fn: `${task.kind}:${task.id}` });
+            const r = await runTask(candidate, task, THEOREMS, taskOpts);
+            results.push(r);
+            progress(r);
+          }
+        }
       } finally {
         bar?.stop();
         await candidate.close();
       }
-      const replay = `klcheck check${o.impl ? ` --impl ${o.impl}` : ''}${o.implCmd ? ` --impl-cmd ${JSON.stringify(o.implCmd)}` : ''} --seed ${seed} --runs ${runs}${o.mode !== 'standard' ? ` --mode ${o.mode}` : ''}${only ? ` --only ${only.join(',')}` : ''}`;
+      const replay = `klcheck check${o.impl ? ` --impl ${o.impl}` : ''}${o.implCmd ? ` --impl-cmd ${JSON.stringify(o.implCmd)}` : ''} --seed ${seed} --runs ${runs}${o.mode !== 'standard' ? ` --mode ${o.mode}` : ''}${only ? ` --only ${only.join(',')}` : ''}${shard ? ` --shard ${shard.k}/${shard.n}` : ''}`;
       const who = external ? `${candidate.meta.name} (${o.impl ?? o.implCmd})` : 'built-in float64 kernels';
       io.stdout.write(formatConsole(`klcheck: ${who} against the reference (${o.mode}, ${precision}${candidate.meta.base !== 'e' ? `, base ${candidate.meta.base}` : ''})`, results, { seed, replay }));
       const summary = summarize(results);
@@ -148,7 +146,8 @@ could not be loaded.`)
         fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
         fs.writeFileSync(file, text);
       };
-      if (o.json) write(o.json, serializeReport(buildJsonReport(candidate, results, { seed, runs, mode: o.mode, precision, durationMs: Date.now() - t0 })));
+      if (deadline !== undefined && Date.now() >= deadline) io.stderr.write(`klcheck: the time limit (${timeLimit} s) cut the run short; the report covers what ran\n`);
+      if (o.json) write(o.json, serializeReport(buildJsonReport(candidate, results, { seed, runs, mode: o.mode, precision, durationMs: Date.now() - t0, ...(shard ? { shard } : {}) })));
       if (o.junit) write(o.junit, toJUnit(candidate.meta.name, results, { seed }));
       if (o.saveFailures) {
         const added = saveFailures(o.saveFailures, results);

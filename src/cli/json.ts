@@ -4,9 +4,14 @@
  * shortest round-trip form crosses float64 values exactly.
  */
 
-/** Replaces the strings "Infinity", "-Infinity", "NaN" by numbers, recursively inside arrays. */
+/** Replaces the strings "Infinity", "-Infinity", "NaN" by numbers, recursively inside arrays and plain objects. */
 export function decodeNonFinite(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(decodeNonFinite);
+  if (v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) out[k] = decodeNonFinite(x);
+    return out;
+  }
   if (v === 'Infinity') return Infinity;
   if (v === '-Infinity') return -Infinity;
   if (v === 'NaN') return NaN;

@@ -8,6 +8,7 @@ import { Io, valueCommand } from './value';
 import { checkCommand } from './check';
 import { generatorsCommand } from './generators';
 import { explainCommand, listCommand } from './explain';
+import { mergeCommand } from './merge';
 
 export function buildProgram(io: Io, setCode: (c: number) => void): Command {
   const program = new Command('klcheck')
@@ -21,7 +22,7 @@ export function buildProgram(io: Io, setCode: (c: number) => void): Command {
   program.addCommand(checkCommand(io, setCode), { isDefault: true });
   program.addCommand(valueCommand(io, setCode));
   program.addCommand(generatorsCommand(io, setCode));
-  program.addCommand(explainCommand(io, setCode)).addCommand(listCommand(io, setCode));
+  program.addCommand(explainCommand(io, setCode)).addCommand(listCommand(io, setCode)).addCommand(mergeCommand(io, setCode));
   for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
   return program;
 }

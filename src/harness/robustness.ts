@@ -18,7 +18,7 @@ import fc from 'fast-check';
 import type { Mode } from '../numeric/accuracy';
 import { InvalidCase, InvalidTarget, invalidInput } from '../generators';
 import { CandidateHandle } from './candidate';
-import { asHandle, Candidate, PropertyResult } from './run';
+import { asHandle, Candidate, deadlineParams, PropertyResult } from './run';
 
 /** The invalidInput target of each contract function (klNormalDiag has none: its vectors are parameters). */
 export const INVALID_TARGET_OF: Readonly<Record<string, InvalidTarget>> = {
@@ -52,6 +52,8 @@ export interface RobustnessOptions {
   mode: Mode;
   only?: readonly string[];
   onProgress?: (done: number, total: number, fn: string) => void;
+  /** Epoch milliseconds after which no more calls are drawn (--time-limit). */
+  deadline?: number;
 }
 
 function show(v: unknown): string {
@@ -101,7 +103,7 @@ export async function runRobustness(candidateIn: Candidate, opts: RobustnessOpti
         if (!ok) failedOnce = true;
         return ok;
       }),
-      { seed: opts.seed, numRuns: opts.runs },
+      { seed: opts.seed, numRuns: opts.runs, ...deadlineParams(opts.deadline) } as fc.Parameters<[InvalidCase]>,
     );
     done += opts.runs;
     opts.onProgress?.(done, fns.length * opts.runs, fn);

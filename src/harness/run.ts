@@ -41,6 +41,14 @@ export interface RunOptions {
   /** Apply the kernels' strict target where it is claimed (accuracy.strictApplies: exactly normalised inputs, well-conditioned values). */
   strictWhereClaimed?: boolean;
   onProgress?: (done: number, total: number, fn: string) => void;
+  /** Epoch milliseconds after which no more cases are drawn (--time-limit); the cases run so far count. */
+  deadline?: number;
+}
+
+/** fast-check parameters that stop drawing cases at the deadline (the cases run so far are kept). */
+export function deadlineParams(deadline: number | undefined): { plugins?: fc.Plugin<unknown>[] } {
+  if (deadline === undefined) return {};
+  return { plugins: [fc.interruptAfterTimeLimit(Math.max(1, deadline - Date.now()))] };
 }
 
 export interface Counterexample {
@@ -194,6 +202,7 @@ export async function runAgreement(candidateIn: Candidate, opts: RunOptions): Pr
       {
         seed: opts.seed,
         numRuns: opts.runs,
+        ...deadlineParams(opts.deadline),
         endOnFailure: false,
         reporter: undefined,
         asyncReporter: undefined,

@@ -20,7 +20,7 @@ import fc from 'fast-check';
 import type { Theorem } from '../theorem';
 import type { Mode } from '../numeric/accuracy';
 import { CandidateHandle } from './candidate';
-import { Candidate, asHandle, PropertyResult, toNats } from './run';
+import { Candidate, asHandle, deadlineParams, PropertyResult, toNats } from './run';
 import type { StoredTheoremFailure } from './regressions';
 import type Decimal from 'decimal.js';
 import { judge } from '../numeric/accuracy';
@@ -45,6 +45,8 @@ export interface TheoremRunOptions {
   /** Restrict to these theorem ids. */
   only?: readonly string[];
   onProgress?: (done: number, total: number, theorem: string) => void;
+  /** Epoch milliseconds after which no more instances are drawn (--time-limit). */
+  deadline?: number;
 }
 
 type CheckResult = { ok: boolean; message?: string; note?: string };
@@ -188,7 +190,7 @@ export async function runTheorems(candidateIn: Candidate, theorems: readonly The
         }
         return r.ok;
       }),
-      { seed: opts.seed, numRuns: opts.runs },
+      { seed: opts.seed, numRuns: opts.runs, ...deadlineParams(opts.deadline) } as fc.Parameters<[unknown]>,
     );
     done += opts.runs;
     opts.onProgress?.(done, total, th.id);

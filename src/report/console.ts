@@ -64,6 +64,6 @@ export function formatConsole(title: string, results: readonly PropertyResult[],
   }
   const s = summarize(results);
   lines.push('', `${s.ok ? 'OK' : 'FAILED'}: ${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped (seed ${opts.seed})`);
-  if (!s.ok) lines.push(`replay: ${opts.replay}`);
+  if (!s.ok && opts.replay) lines.push(`replay: ${opts.replay}`);
   return `${lines.join('\n')}\n`;
 }

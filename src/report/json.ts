@@ -19,12 +19,14 @@ export interface JsonReport {
   precision: string;
   candidate: { name: string; kind: string; source: string; precision: string; base: string | number; functions: readonly string[] };
   summary: { passed: number; failed: number; skipped: number };
+  /** Present when the run was one shard of several (`--shard k/n`); `klcheck merge` combines them. */
+  shard?: { k: number; n: number };
   results: PropertyResult[];
   durationMs: number;
   generatedAt: string;
 }
 
-export function buildJsonReport(candidate: CandidateHandle, results: PropertyResult[], o: { seed: number; runs: number; mode: string; precision: string; durationMs: number }): JsonReport {
+export function buildJsonReport(candidate: CandidateHandle, results: PropertyResult[], o: { seed: number; runs: number; mode: string; precision: string; durationMs: number; shard?: { k: number; n: number } }): JsonReport {
   const s = summarize(results);
   return {
     schema: REPORT_SCHEMA_VERSION,
@@ -35,6 +37,7 @@ export function buildJsonReport(candidate: CandidateHandle, results: PropertyRes
     precision: o.precision,
     candidate: { name: candidate.meta.name, kind: candidate.kind, source: candidate.source, precision: candidate.meta.precision, base: candidate.meta.base, functions: candidate.functions },
     summary: { passed: s.passed, failed: s.failed, skipped: s.skipped },
+    ...(o.shard ? { shard: o.shard } : {}),
     results,
     durationMs: o.durationMs,
     generatedAt: new Date().toISOString(),

@@ -1,0 +1,109 @@
+/**
+ * `klcheck merge`: the JSON reports of the shards of one run (`klcheck check --shard k/n`) combined
+ * into the report of the whole run — results in the canonical order, summary and verdict recomputed
+ * — with the console summary, and optionally JSON / JUnit files. Exit 0 when everything holds, 1 on
+ * a failure, 2 when the reports do not belong together (different seed, runs, mode or candidate;
+ * a shard missing or given twice).
+ */
+import { Command } from 'commander';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Io } from './value';
+import { UsageError } from './check';
+import type { JsonReport } from '../report/json';
+import { serializeReport } from '../report/json';
+import { formatConsole, summarize } from '../report/console';
+import { toJUnit } from '../report/junit';
+import type { PropertyResult } from '../harness/run';
+
+function readReport(file: string): JsonReport {
+  let j: JsonReport;
+  try {
+    j = JSON.parse(fs.readFileSync(file, 'utf8')) as JsonReport;
+  } catch (e) {
+    throw new UsageError(`cannot read report '${file}': ${(e as Error).message}`);
+  }
+  if (j?.schema !== 1 || !Array.isArray(j.results)) throw new UsageError(`'${file}' is not a klcheck JSON report (schema 1)`);
+  return j;
+}
+
+/** The numeric fields the console and JUnit formatters read, back from their JSON strings. */
+function numeric(v: unknown): number {
+  return typeof v === 'number' ? v : Number(v);
+}
+function revive(r: PropertyResult): PropertyResult {
+  const cx = r.counterexample;
+  const verdict = cx?.verdict;
+  return {
+    ...r,
+    worstBits: numeric(r.worstBits),
+    worstRatio: numeric(r.worstRatio),
+    ...(cx ? { counterexample: { ...cx, ...(verdict ? { verdict: { ...verdict, absError: numeric(verdict.absError), bound: numeric(verdict.bound), ulps: numeric(verdict.ulps), bits: numeric(verdict.bits) } } : {}) } } : {}),
+  };
+}
+
+/** Combines shard reports (module comment); throws UsageError when they do not belong together. */
+export function mergeReports(reports: readonly { file: string; report: JsonReport }[]): JsonReport {
+  if (reports.length === 0) throw new UsageError('give the JSON reports of the shards to merge');
+  const first = reports[0]!.report;
+  const same = (r: JsonReport) => r.seed === first.seed && r.runs === first.runs && r.mode === first.mode && r.precision === first.precision
+    && r.candidate.name === first.candidate.name && r.candidate.source === first.candidate.source;
+  for (const { file, report } of reports) {
+    if (!same(report)) throw new UsageError(`'${file}' is from a different run (seed, runs, mode, precision or candidate differ from '${reports[0]!.file}')`);
+  }
+  const n = first.shard?.n ?? 1;
+  const byK = new Map<number, JsonReport>();
+  for (const { file, report } of reports) {
+    const s = report.shard ?? { k: 1, n: 1 };
+    if (s.n !== n) throw new UsageError(`'${file}' is shard ${s.k}/${s.n}, but '${reports[0]!.file}' is one of ${n}`);
+    if (byK.has(s.k)) throw new UsageError(`shard ${s.k}/${n} is given twice ('${file}')`);
+    byK.set(s.k, report);
+  }
+  const missing = Array.from({ length: n }, (_, i) => i + 1).filter((k) => !byK.has(k));
+  if (missing.length > 0) throw new UsageError(`shard(s) ${missing.map((k) => `${k}/${n}`).join(', ')} missing`);
+  // Shard k holds tasks k−1, k−1+n, …: interleave them back into the canonical order.
+  const isReplay = (r: PropertyResult) => r.property.startsWith('replay:');
+  const lists = Array.from({ length: n }, (_, i) => byK.get(i + 1)!.results.filter((r) => !isReplay(r)));
+  const merged: PropertyResult[] = byK.get(1)!.results.filter(isReplay);
+  for (let j = 0; lists.some((l) => l.length > Math.floor(j / n)) ; j++) {
+    const r = lists[j % n]![Math.floor(j / n)];
+    if (r) merged.push(r);
+  }
+  const s = summarize(merged);
+  const { shard: _shard, ...rest } = first;
+  return {
+    ...rest,
+    ok: s.ok,
+    summary: { passed: s.passed, failed: s.failed, skipped: s.skipped },
+    results: merged,
+    durationMs: Math.max(...reports.map((r) => r.report.durationMs)),
+    generatedAt: new Date().toISOString(),
+  };
+}
+
+export function mergeCommand(io: Io, setCode: (c: number) => void): Command {
+  return new Command('merge')
+    .description('combine the JSON reports of the shards of one run (klcheck check --shard k/n --json …) into one report')
+    .argument('<reports...>', 'the JSON reports, one per shard, in any order')
+    .option('--json <file>', 'write the combined JSON report to this file')
+    .option('--junit <file>', 'write a JUnit XML report of the combined run to this file')
+    .addHelpText('after', `
+Example (three CI jobs, then one merge job):
+  klcheck check --impl my-kl.ts --shard 1/3 --json r1.json   # and 2/3, 3/3
+  klcheck merge r1.json r2.json r3.json --json report.json --junit junit.xml
+
+The reports must come from the same run (seed, runs, mode, precision, candidate) and cover every
+shard exactly once. Exit codes: 0 everything holds; 1 a failure; 2 the reports do not belong together.`)
+    .action((files: string[], o: { json?: string; junit?: string }) => {
+      const merged = mergeReports(files.map((file) => ({ file, report: readReport(file) })));
+      const results = merged.results.map(revive);
+      io.stdout.write(formatConsole(`klcheck merge: ${files.length} report(s) of ${merged.candidate.name} (${merged.mode}, ${merged.precision})`, results, { seed: merged.seed, replay: '' }));
+      const write = (file: string, text: string) => {
+        fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+        fs.writeFileSync(file, text);
+      };
+      if (o.json) write(o.json, serializeReport(merged));
+      if (o.junit) write(o.junit, toJUnit(merged.candidate.name, results, { seed: merged.seed }));
+      setCode(summarize(results).ok ? 0 : 1);
+    });
+}

@@ -1,0 +1,30 @@
+/**
+ * A worker of `klcheck check --workers N`: opens its own copy of the candidate, then runs the tasks
+ * the pool sends, one at a time, answering each with its PropertyResult.
+ *   in:  {type: 'task', index, task}  |  {type: 'close'}
+ *   out: {type: 'ready'} | {type: 'open-error', message} | {type: 'result', index, result} | {type: 'closed'}
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { THEOREMS } from '../../properties';
+import { openCandidate, CandidateSpec } from './open';
+import { runTask, Task, TaskOptions } from './tasks';
+
+const port = parentPort!;
+const { spec, options } = workerData as { spec: CandidateSpec; options: TaskOptions };
+
+openCandidate(spec).then(
+  (candidate) => {
+    port.on('message', (msg: { type: 'task'; index: number; task: Task } | { type: 'close' }) => {
+      if (msg.type === 'close') {
+        void candidate.close().then(() => port.postMessage({ type: 'closed' }));
+        return;
+      }
+      void runTask(candidate, msg.task, THEOREMS, options).then(
+        (result) => port.postMessage({ type: 'result', index: msg.index, result }),
+        (e: unknown) => port.postMessage({ type: 'task-error', index: msg.index, message: e instanceof Error ? e.stack ?? e.message : String(e) }),
+      );
+    });
+    port.postMessage({ type: 'ready' });
+  },
+  (e: unknown) => port.postMessage({ type: 'open-error', message: e instanceof Error ? e.message : String(e) }),
+);
