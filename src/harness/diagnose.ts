@@ -47,6 +47,13 @@ function klTerms(p: V, q: V, qOf: (qi: number) => number, keep: (pi: number, qi:
   return s;
 }
 
+/** −Σ p log qOf(q) over p_i > 0: the cross-entropy with q transformed (clipped, shifted). */
+function crossTerms(p: V, q: V, qOf: (qi: number) => number): number {
+  let s = 0;
+  for (let i = 0; i < p.length; i++) if (p[i]! > 0) s -= p[i]! * Math.log(qOf(q[i]!));
+  return s;
+}
+
 function dropBelow(v: V, t: number): number[] {
   const kept = v.map((x) => (x < t ? 0 : x));
   const s = kept.reduce((a, b) => a + b, 0);
@@ -98,6 +105,19 @@ export function diagnose(fn: string, args: readonly unknown[], candidate: unknow
         return { id: 'overflow-at-tiny-mass', explanation: 'p/q overflows to +Infinity at a tiny (subnormal) q_i where the exact value is finite: use log p − log q' };
       }
     }
+    if (Number.isFinite(candidate) && exact.isFinite()) {
+      // ε-clipping where the exact value is finite: a q_i below ε (p_i > 0) counted as ε. Claimed only
+      // when the clipped formula reproduces the candidate and is itself far from the exact value.
+      const clipped = (qOf: (qi: number) => number) => (fn === 'kl' ? klTerms(p, q, qOf, () => true) : crossTerms(p, q, qOf));
+      for (const eps of [1e-15, 1e-12, 1e-10, 1e-9, 1e-8, 1e-7, 1e-6]) {
+        if (!p.some((x, i) => x > 0 && q[i]! < eps)) continue;
+        for (const v of [clipped((x) => Math.max(x, eps)), clipped((x) => x + eps)]) {
+          if (near(candidate, v, 1e-6) && !near(v, exactN, 1e-4)) {
+            return { id: 'epsilon-clipping', explanation: `q is clipped (or shifted) by ε = ${eps}: wrong wherever some q_i < ε (p_i > 0), and finite under support mismatch` };
+          }
+        }
+      }
+    }
   }
   if (fn === 'entropy' && candidate === Infinity && exact.isFinite()) {
     return { id: 'overflow-at-tiny-mass', explanation: '1/p overflows at a subnormal p_i: write −p·log p, not p·log(1/p)' };
@@ -125,6 +145,9 @@ export function diagnose(fn: string, args: readonly unknown[], candidate: unknow
       return { id: 'swapped-arguments', explanation: 'it computes KL(q‖p): the arguments are swapped' };
     }
     for (const t of [1e-12, 1e-9, 1e-6]) {
+      // Only when a positive mass below t exists: dropBelow also renormalises, and renormalising an
+      // unnormalised input on its own (mathjs kldivergence does) is not dropping masses.
+      if (!p.some((x) => x > 0 && x < t) && !q.some((x) => x > 0 && x < t)) continue;
       const pd = dropBelow(p, t), qd = dropBelow(q, t);
       if (pd.some((x, i) => x !== p[i]) || qd.some((x, i) => x !== q[i])) {
         const v = kernels.kl(pd, qd.map((x, i) => (pd[i]! > 0 && x === 0 ? q[i]! : x)));
