@@ -79,6 +79,23 @@ test('expFixed has relative error within budget on d ≤ 0, including far below 
   t.throws(() => expFixed(-1n, 40, 100), { instanceOf: RangeError });
 });
 
+test('expFixed: both reduction tables (j/64 and j2/2^13, every j2 edge) at several scales stay within budget', (t) => {
+  fc.assert(fc.property(
+    fc.constantFrom(64, 140, 400, 1000),
+    fc.oneof(fc.double({ min: -3, max: 3, noNaN: true }), fc.integer({ min: -200, max: 200 }).map((i) => i / 64 + 1 / 128 - 2 ** -40)),
+    (F, d) => {
+      const dy = dyOf(d);
+      const { mant, k } = expFixed(dy.m, dy.e, F);
+      const Wf = W.clone({ precision: Math.ceil(F / 3.3) + 30 });
+      const approx = new Wf(mant.toString()).times(new Wf(2).pow(k - F));
+      const exact = toDecimal(d, Wf).exp();
+      const rel = approx.div(exact).minus(1).abs().times(new Wf(2).pow(F)).toNumber();
+      return rel <= Number(FIXED_ERROR_UNITS);
+    },
+  ), { numRuns: 200 });
+  t.pass();
+});
+
 test('helpers', (t) => {
   t.is(roundShift(5n, 1), 3n);
   t.is(roundShift(5n, -2), 20n);

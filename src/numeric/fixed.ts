@@ -297,6 +297,26 @@ function expTableEntry(F: number, j: number): bigint {
   return v;
 }
 
+const expFineCache = new Map<number, (bigint | undefined)[]>();
+const EXP_FINE_HALF = 66; // j2 ∈ [−66, 66], r ≈ j2/2^13 (|r2| ≤ 1/128 + 2^-G rounds to |j2| ≤ 65)
+
+/** exp(j/2^13) at scale F, Taylor series with guard bits. */
+function expFineEntry(F: number, j: number): bigint {
+  let row = expFineCache.get(F);
+  if (!row) {
+    row = new Array<bigint | undefined>(2 * EXP_FINE_HALF + 1);
+    expFineCache.set(F, row);
+  }
+  let v = row[j + EXP_FINE_HALF];
+  if (v === undefined) {
+    const G = BigInt(F + TABLE_GUARD);
+    const x = (BigInt(j) << G) / 8192n; // exact: j/2^13 is dyadic
+    v = roundShift(expTaylor(x, G), TABLE_GUARD);
+    row[j + EXP_FINE_HALF] = v;
+  }
+  return v;
+}
+
 /** exp(X·2^-F)·2^F by Taylor series, for |x| ≤ 1/2. */
 function expTaylor(X: bigint, Fn: bigint): bigint {
   const one = 1n << Fn;
@@ -318,10 +338,10 @@ export interface FixedExp {
 }
 
 /**
- * exp(d) for an exact dyadic d = dm·2^de with |d| < 2^21. Reduction d = k·ln 2 + j/64 + r,
- * |r| ≤ 1/128 + 2^-F, then exp(r) by Taylor (≈ F/8 terms).
+ * exp(d) for an exact dyadic d = dm·2^de with |d| < 2^21. Reduction d = k·ln 2 + j/64 + j2/2^13 + r,
+ * |r| ≤ 2^-14 + 2^-F, then exp(r) by Taylor (≈ F/14 terms).
  * Error budget (units of 2^-F, relative): r carries ≤ 1/4 unit from k·ln 2 and ≤ 1 from truncating
- * d; the table entry ≤ 1; the Taylor sum ≤ 2 per term over ≤ F/6 terms is absorbed by 2^16 guard
+ * d; the two table entries ≤ 1 each and their truncated product ≤ 1; the Taylor sum ≤ 2 per term over ≤ F/6 terms is absorbed by 2^16 guard
  * via scale F+16 internally. Published: FIXED_ERROR_UNITS.
  */
 export function expFixed(dm: bigint, de: number, F: number): FixedExp {
@@ -335,8 +355,12 @@ export function expFixed(dm: bigint, de: number, F: number): FixedExp {
   const ln2G = roundShift(BigInt(k) * ln2Fixed(G + 64), 64);
   const r = dFix - ln2G; // |r| ≲ 0.35
   const j = Number(roundShift(r * 64n, G));
-  const r2 = r - (BigInt(j) << Gn) / 64n;
-  const e = (expTableEntry(G, j) * expTaylor(r2, Gn)) >> Gn;
+  const r2 = r - (BigInt(j) << Gn) / 64n; // |r2| ≤ 1/128 + 2^-G
+  // Second reduction: r2 = j2/2^13 + r3 with |r3| ≤ 2^-14 + 2^-G, so the Taylor series needs about
+  // half the terms (each truncated product of two entries adds ≤ 1 unit of 2^-G).
+  const j2 = Number(roundShift(r2 << 13n, G));
+  const r3 = r2 - (BigInt(j2) << Gn) / 8192n;
+  const e = (((expTableEntry(G, j) * expFineEntry(G, j2)) >> Gn) * expTaylor(r3, Gn)) >> Gn;
   return { mant: roundShift(e, 16), k };
 }
 
