@@ -130,6 +130,10 @@ interface ScaleTables {
   readonly one: bigint;
   readonly negLnR: (bigint | undefined)[][];
   readonly ln2Wide: bigint; // ln 2 at scale F + 64
+  /** Per stage s ≥ 1: the shift F − 8(s+1) that reads its table index, and half its unit (for rounding). */
+  readonly idxShift: bigint[];
+  readonly idxHalf: bigint[];
+  readonly top8: bigint; // F − 8
 }
 
 const tablesByScale = new Map<number, ScaleTables>();
@@ -143,6 +147,9 @@ function tablesFor(F: number): ScaleTables {
       one: 1n << BigInt(F),
       negLnR: stages.map((st) => new Array<bigint | undefined>(st.recip.length)),
       ln2Wide: ln2Fixed(F + 64),
+      idxShift: stages.map((_, s) => BigInt(Math.max(1, F - STAGE_BITS * s - 8))),
+      idxHalf: stages.map((_, s) => 1n << BigInt(Math.max(0, F - STAGE_BITS * s - 9))),
+      top8: BigInt(F - 8),
     };
     tablesByScale.set(F, t);
   }
@@ -170,20 +177,16 @@ function negLnR(t: ScaleTables, stage: number, idx: number): bigint {
  * caller already knows the top 8 fraction bits (saves a BigInt shift).
  */
 function lnUnit(Y: bigint, t: ScaleTables, j1?: number): bigint {
-  const F = t.F;
   const Fn = t.Fn;
   // Stage 1
-  if (j1 === undefined) j1 = Number(Y >> BigInt(F - 8)) - 256;
+  if (j1 === undefined) j1 = Number(Y >> t.top8) - 256;
   let st = stages[0]!;
   let acc = negLnR(t, 0, j1);
   Y = (Y * st.recip[j1]!) >> st.Rn;
-  // Stages 2..4
+  // Stages 2..4: j = round((Y − 1)·2^(a+8)), a = 8s
   for (let s = 1; s < STAGES; s++) {
     st = stages[s]!;
-    const a = STAGE_BITS * s;
-    const T = Y - t.one;
-    const shift = F - a - 8;
-    const j = Number((T + (1n << BigInt(shift - 1))) >> BigInt(shift));
+    const j = Number((Y - t.one + t.idxHalf[s]!) >> t.idxShift[s]!);
     const idx = j - st.jMin;
     acc += negLnR(t, s, idx);
     Y = (Y * st.recip[idx]!) >> st.Rn;
