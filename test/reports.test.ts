@@ -111,3 +111,19 @@ test('malformed regression files are a usage error (exit 2)', async (t) => {
   const r = await cli(['check', '--replay', bad]);
   t.is(r.code, 2);
 });
+
+test('--html writes one self-contained page from klcheck check and from klcheck merge', async (t) => {
+  const dir = tmp();
+  const html = path.join(dir, 'r.html'), json = path.join(dir, 'r.json');
+  const r = await cli(['check', '--impl', gallery('nan-at-zero.mjs'), '--runs', '30', '--html', html, '--json', json, '--no-progress']);
+  t.is(r.code, 1);
+  const page = fs.readFileSync(html, 'utf8');
+  t.regex(page, /^<!DOCTYPE html>/i);
+  t.regex(page, /nan-at-zero/);
+  t.regex(page, /klcheck check --impl/, 'the replay command');
+  t.notRegex(page, /https?:\/\/|<script/);
+  const merged = path.join(dir, 'm.html');
+  const m = await cli(['merge', json, '--html', merged]);
+  t.is(m.code, 1);
+  t.regex(fs.readFileSync(merged, 'utf8'), /nan-at-zero/);
+});

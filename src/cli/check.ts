@@ -17,6 +17,7 @@ import { FUNCTION_CASES } from '../harness/cases';
 import { formatConsole, summarize } from '../report/console';
 import { buildJsonReport, serializeReport } from '../report/json';
 import { toJUnit } from '../report/junit';
+import { writeHtmlReport } from '../report/html';
 import { loadRegressionFile, RegressionFile, runReplay, saveFailures } from '../harness/regressions';
 import type { Io } from './value';
 import { KlcheckError } from '../numeric/errors';
@@ -58,6 +59,7 @@ export function checkCommand(io: Io, setCode: (c: number) => void): Command {
     .option('--only <ids>', `comma-separated functions (${fns.join(', ')}) and theorem ids (klcheck list); only those run`)
     .option('--json <file>', 'write the JSON report to this file (schema: docs/reports.md)')
     .option('--junit <file>', 'write a JUnit XML report to this file')
+    .option('--html <file>', 'write a self-contained HTML report (summary, counterexamples, error-in-bits plots per generator class, forward vs reverse KL) to this file')
     .option('--save-failures <file>', 'store the shrunk counterexamples of this run in this file (merged, deduplicated)')
     .option('--replay <file>', 'replay the counterexamples stored in this file first')
     .option('--time-limit <s>', 'stop drawing cases after this many seconds; what ran is reported (properties not started are skipped)')
@@ -82,7 +84,7 @@ Examples:
 
 Exit codes: 0 everything applicable holds; 1 at least one failure; 2 usage error, or the candidate
 could not be loaded.`)
-    .action(async (o: { workers: string; shard?: string; timeLimit?: string; seed: string; runs: string; mode: string; precision?: string; only?: string; json?: string; junit?: string; saveFailures?: string; replay?: string; progress: boolean; impl?: string; implCmd?: string; timeout: string; base?: string; name?: string }) => {
+    .action(async (o: { workers: string; shard?: string; timeLimit?: string; seed: string; runs: string; mode: string; precision?: string; only?: string; json?: string; junit?: string; html?: string; saveFailures?: string; replay?: string; progress: boolean; impl?: string; implCmd?: string; timeout: string; base?: string; name?: string }) => {
       if (o.impl && o.implCmd) throw new UsageError('give either --impl or --impl-cmd, not both');
       const seed = intOption('--seed', o.seed, -(2 ** 31), 2 ** 31 - 1);
       const runs = intOption('--runs', o.runs, 1, 1_000_000);
@@ -147,7 +149,9 @@ could not be loaded.`)
         fs.writeFileSync(file, text);
       };
       if (deadline !== undefined && Date.now() >= deadline) io.stderr.write(`klcheck: the time limit (${timeLimit} s) cut the run short; the report covers what ran\n`);
-      if (o.json) write(o.json, serializeReport(buildJsonReport(candidate, results, { seed, runs, mode: o.mode, precision, durationMs: Date.now() - t0, ...(shard ? { shard } : {}) })));
+      const report = buildJsonReport(candidate, results, { seed, runs, mode: o.mode, precision, durationMs: Date.now() - t0, ...(shard ? { shard } : {}) });
+      if (o.json) write(o.json, serializeReport(report));
+      if (o.html) writeHtmlReport(o.html, report, { replay });
       if (o.junit) write(o.junit, toJUnit(candidate.meta.name, results, { seed }));
       if (o.saveFailures) {
         const added = saveFailures(o.saveFailures, results);

@@ -14,6 +14,7 @@ import type { JsonReport } from '../report/json';
 import { serializeReport } from '../report/json';
 import { formatConsole, summarize } from '../report/console';
 import { toJUnit } from '../report/junit';
+import { writeHtmlReport } from '../report/html';
 import type { PropertyResult } from '../harness/run';
 
 function readReport(file: string): JsonReport {
@@ -87,6 +88,7 @@ export function mergeCommand(io: Io, setCode: (c: number) => void): Command {
     .argument('<reports...>', 'the JSON reports, one per shard, in any order')
     .option('--json <file>', 'write the combined JSON report to this file')
     .option('--junit <file>', 'write a JUnit XML report of the combined run to this file')
+    .option('--html <file>', 'write a self-contained HTML report of the combined run to this file')
     .addHelpText('after', `
 Example (three CI jobs, then one merge job):
   klcheck check --impl my-kl.ts --shard 1/3 --json r1.json   # and 2/3, 3/3
@@ -94,7 +96,7 @@ Example (three CI jobs, then one merge job):
 
 The reports must come from the same run (seed, runs, mode, precision, candidate) and cover every
 shard exactly once. Exit codes: 0 everything holds; 1 a failure; 2 the reports do not belong together.`)
-    .action((files: string[], o: { json?: string; junit?: string }) => {
+    .action((files: string[], o: { json?: string; junit?: string; html?: string }) => {
       const merged = mergeReports(files.map((file) => ({ file, report: readReport(file) })));
       const results = merged.results.map(revive);
       io.stdout.write(formatConsole(`klcheck merge: ${files.length} report(s) of ${merged.candidate.name} (${merged.mode}, ${merged.precision})`, results, { seed: merged.seed, replay: '' }));
@@ -104,6 +106,7 @@ shard exactly once. Exit codes: 0 everything holds; 1 a failure; 2 the reports d
       };
       if (o.json) write(o.json, serializeReport(merged));
       if (o.junit) write(o.junit, toJUnit(merged.candidate.name, results, { seed: merged.seed }));
+      if (o.html) writeHtmlReport(o.html, merged);
       setCode(summarize(results).ok ? 0 : 1);
     });
 }

@@ -80,6 +80,16 @@ export interface PropertyResult {
   /** Shrink steps fast-check took. */
   shrinks?: number;
   /**
+   * Agreement results: statistics per generator class (the case label of src/harness/cases.ts, e.g.
+   * 'mismatch', 'n=5-64', 'd=3'), keys sorted. Collected by the same rule as worstBits — from the
+   * drawn cases up to and including the first failure, never from shrink steps — so the same seed
+   * gives the same numbers, and Σ runs over the classes is `runs`. Per class: `runs` cases drawn,
+   * `failures` of them failing (at most one in all: the run stops at the first failure and shrinks),
+   * `worstBits` / `meanBits` the largest / mean error in bits over its passing cases (0 when none
+   * passed); the largest `worstBits` over the classes is the result's worstBits.
+   */
+  classes?: Record<string, ClassStats>;
+  /**
    * Theorem results: how many drawn instances produced a note — what float64 inputs do to the exact
    * statement (e.g. a float-normalised near-equal pair whose exact KL is −1e-16) — and the first few.
    * Notes are reports, never failures.
@@ -88,6 +98,40 @@ export interface PropertyResult {
   /** Invalid-input results (`invalid:<fn>`): what the candidate did with each kind of invalid call (src/harness/robustness.ts). */
   invalid?: { throws: number; nan: number; silent: number; other: number; examples: Partial<Record<'throws' | 'nan' | 'silent' | 'other', { input: string; did: string }>> };
   durationMs: number;
+}
+
+/** Statistics of one generator class (see PropertyResult.classes). */
+export interface ClassStats {
+  runs: number;
+  worstBits: number;
+  meanBits: number;
+  failures: number;
+}
+
+/** Accumulates per-class statistics; `result()` gives them with sorted keys and means. */
+function classTally() {
+  const acc = new Map<string, { runs: number; passed: number; sumBits: number; worstBits: number; failures: number }>();
+  return {
+    add(label: string, o: Outcome): void {
+      let c = acc.get(label);
+      if (!c) acc.set(label, (c = { runs: 0, passed: 0, sumBits: 0, worstBits: 0, failures: 0 }));
+      c.runs++;
+      if (!o.ok) c.failures++;
+      else {
+        c.passed++;
+        c.sumBits += o.bits;
+        c.worstBits = Math.max(c.worstBits, o.bits);
+      }
+    },
+    result(): Record<string, ClassStats> {
+      const out: Record<string, ClassStats> = {};
+      for (const label of [...acc.keys()].sort()) {
+        const c = acc.get(label)!;
+        out[label] = { runs: c.runs, worstBits: c.worstBits, meanBits: c.passed > 0 ? c.sumBits / c.passed : 0, failures: c.failures };
+      }
+      return out;
+    },
+  };
 }
 
 export interface Outcome {
@@ -187,10 +231,12 @@ export async function runAgreement(candidateIn: Candidate, opts: RunOptions): Pr
     let strictRuns = 0;
     let last: Outcome | undefined;
     let failedOnce = false; // after the first failure, every call is a shrink step: no statistics
+    const tally = classTally();
     const details = await fc.check(
       fc.asyncProperty(spec.arbitrary, async ({ args, label }) => {
         const o = await evaluateCase(spec, candidate, args, label, opts);
         last = o;
+        if (!failedOnce) tally.add(label, o);
         if (!o.ok) failedOnce = true;
         else if (!failedOnce) {
           worstBits = Math.max(worstBits, o.bits);
@@ -209,6 +255,7 @@ export async function runAgreement(candidateIn: Candidate, opts: RunOptions): Pr
       } as fc.Parameters<[{ args: unknown[]; label: string }]>,
     );
     const runs = details.numRuns;
+    const classes = tally.result();
     done += opts.runs;
     opts.onProgress?.(done, total, spec.fn);
     if (details.failed && details.counterexample) {
@@ -223,12 +270,13 @@ export async function runAgreement(candidateIn: Candidate, opts: RunOptions): Pr
         ...(diagnosis ? { diagnosis } : {}),
         message: describeFailure(spec.fn, o.cx ?? last?.cx),
         shrinks: details.numShrinks,
+        classes,
         durationMs: Date.now() - t0,
       });
     } else if (details.failed) {
-      results.push({ property, fn: spec.fn, status: 'failed', runs, strictRuns, worstBits, worstRatio, counterexample: null, message: String(details.errorInstance ?? 'failed'), durationMs: Date.now() - t0 });
+      results.push({ property, fn: spec.fn, status: 'failed', runs, strictRuns, worstBits, worstRatio, counterexample: null, message: String(details.errorInstance ?? 'failed'), classes, durationMs: Date.now() - t0 });
     } else {
-      results.push({ property, fn: spec.fn, status: 'passed', runs, strictRuns, worstBits, worstRatio, counterexample: null, message: `${runs} cases agree with the reference`, durationMs: Date.now() - t0 });
+      results.push({ property, fn: spec.fn, status: 'passed', runs, strictRuns, worstBits, worstRatio, counterexample: null, message: `${runs} cases agree with the reference`, classes, durationMs: Date.now() - t0 });
     }
   }
   return results;
