@@ -17,7 +17,7 @@ import { judge, judgeVector, STRICT_ULPS, strictApplies, ulpError } from '../src
 
 /** Quantities whose strict target is claimed only for exactly normalised inputs. */
 const NORMALISED_STRICT = new Set<FnName>(['kl', 'generalizedKl', 'entropy', 'crossEntropy', 'negEntropy']);
-import { dyadicNearPair, dyadicPair, dyadicDistribution } from './support/arbitraries';
+import { dyadicNearPair, dyadicPair, dyadicDistribution, floatDistribution, floatPair, unnormalisedPair } from './support/arbitraries';
 import { CASE_SETS, exactOf, kernelOf, VECTOR_FNS } from './support/cases';
 import type { FnName } from './support/variants';
 
@@ -413,4 +413,295 @@ test('dyadicDistribution sums to exactly 1 (the arbitrary behind the strict clai
     { seed: SEED, numRuns: 200 },
   );
   t.pass();
+});
+
+// ------------------------------------------------------------------------------------------
+// the fast paths of kl, generalizedKl, entropy, crossEntropy, negEntropy (src/kernels/float64.ts,
+// "Fast paths"): one pass with a table logarithm and an a-posteriori error bound E; the result is
+// taken when E ≤ 2^-6·u·|result|, else the accurate algorithm runs
+// ------------------------------------------------------------------------------------------
+
+type FastFn = 'kl' | 'generalizedKl' | 'entropy' | 'crossEntropy' | 'negEntropy';
+const FAST = _internal.fastTable();
+const U = 2 ** -53;
+/** (½ + 2^-5) ulp: what an accepted fast-path result is proven to meet (and the accurate path too). */
+const FAST_ULPS = 0.5 + 2 ** -5;
+
+test('fast path: per-interval error analysis of the table logarithm (the bound the doc comment uses)', (t) => {
+  const { tab, off, one } = FAST;
+  const f = new Float64Array(1);
+  const w = new Uint32Array(f.buffer);
+  const hi = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1 ? 1 : 0;
+  const fromHigh = (h: number) => {
+    w[hi] = h;
+    w[1 - hi] = 0;
+    return f[0]!;
+  };
+  const below = (x: number) => {
+    f[0] = x;
+    if (w[1 - hi] === 0) {
+      w[hi] = w[hi]! - 1;
+      w[1 - hi] = 0xffffffff;
+    } else w[1 - hi] = w[1 - hi]! - 1;
+    return f[0]!;
+  };
+  let worst = 0;
+  let rhoMax = 0;
+  let t2Max = 0;
+  for (let i = 0; i < 512; i++) {
+    const g = tab[3 * i]!;
+    const T1 = tab[3 * i + 1]!;
+    const T2 = tab[3 * i + 2]!;
+    const lo = fromHigh(off + i * 2048);
+    const top = below(fromHigh(off + (i + 1) * 2048));
+    // the exactness claims: g has ≤ 26 bits after the point and is within 2^-8.9 of 1/m; T1 on the 2^-32 grid
+    t.true(Number.isInteger(g * 2 ** 26) && g > 0.7 && g < 1.42, `g[${i}]`);
+    t.true(Number.isInteger(T1 * 2 ** 32) && Math.abs(T1) < 0.35, `T1[${i}]`);
+    // |m·g − 1| is convex in m: its maximum over the interval is at an end (1 + 2^-40: rounding here)
+    const rho = Math.max(Math.abs(lo * g - 1), Math.abs(top * g - 1)) * (1 + 2 ** -40);
+    t.true(Math.max(lo * g, top * g) < 1 + 2 ** -9 && Math.min(lo * g, top * g) > 1 - 2 ** -9, `c·g near 1 at ${i}`);
+    rhoMax = Math.max(rhoMax, rho);
+    t2Max = Math.max(t2Max, Math.abs(T2));
+    // truncation of ln1p, zl(1 − zh) for zl/(1 + zh) and zl², the cross terms of zh², the polynomial's roundings
+    const series = (r: number) => 1.01 * (r ** 8 / 8 / (1 - r) + 1.01 * U * r ** 3 + U * U * r * r + 3 * U * 2 ** -26 * r * r + 3.03 * U * r ** 3);
+    let rel: number;
+    if (i === one) {
+      // I_299 with k = 0: H = 0, every part is proportional to |zh| ≤ ρ and |ln1p z| ≥ |z|(1 − ρ/2)
+      t.is(g, 1);
+      t.is(T1 + T2, 0);
+      const abs = series(rho) + 4 * U * (4 * U * rho + 0.35 * rho ** 3 + 2 ** -25.9 * rho * rho + U * rho);
+      rel = abs / rho / (1 - rho / 2);
+    } else {
+      // the two FastTwoSums: |H| ≥ |zh| and |H + zh| ≥ zh²/2 (k = 0 is the tight case)
+      t.true(Math.abs(T1) >= rho * (1 + 2 ** -20) && Math.abs(T1) - rho >= rho * rho, `FastTwoSum preconditions at ${i}`);
+      const Lmin = Math.min(Math.abs(Math.log(lo)), Math.abs(Math.log(top))) * (1 - 2 ** -40);
+      const relAt = (k: number) => {
+        const H = Math.abs(k * 0.6931471803691238 + T1);
+        const abs = 2 ** -86 + series(rho) + Math.abs(k) * 2 ** -85 +
+          4 * U * (2 * U * (H + 2 * rho) + 2 ** -33 + Math.abs(k) * 2 ** -32.2 + 0.35 * rho ** 3 + 2 ** -25.9 * rho * rho + U * rho);
+        return abs / (k === 0 ? Lmin : Math.abs(k) * Math.LN2 - 0.34669);
+      };
+      rel = Math.max(relAt(0), relAt(1), relAt(-1), relAt(960), relAt(-960));
+    }
+    worst = Math.max(worst, rel);
+  }
+  t.true(rhoMax <= 2 ** -10 * (1 + 2 ** -30), `ρ = 2^${Math.log2(rhoMax)}`);
+  t.true(t2Max <= 2 ** -33 * (1 + 2 ** -20), `|T2| ≤ 2^${Math.log2(t2Max)}`);
+  t.true(worst <= 2 ** -70, `log bound 2^${Math.log2(worst)}`);
+  // the budget of E = 2^-66·T: log + blocks of 256 (γ_511·2^-24.7) + the product's roundings + T's rounding
+  const gamma511 = (511 * U) / (1 - 511 * U);
+  t.true(worst + gamma511 * (256 * U + 2 ** -24.7) + 2 ** -75 + 2 ** -90 <= FAST.eps / (1 + 2 ** -24), 'budget');
+  t.true(gamma511 + 2 * U <= FAST.epsE, 'budget of the ratio residuals');
+  t.log(`table logarithm: relative error ≤ 2^${Math.log2(worst).toFixed(2)}, |z| ≤ 2^${Math.log2(rhoMax).toFixed(2)}`);
+});
+
+test('fast path: the table logarithm against decimal.js (relative error < 2^-70)', (t) => {
+  // ln x from the entropy loop with weight 1: Σ 1·ln x = hi + lo
+  const inRange = fc.oneof(
+    fc.double({ min: 2 ** -480, max: 2 ** 480, noNaN: true }),
+    fc.double({ min: 0.5, max: 2, noNaN: true }),
+    fc.tuple(fc.double({ min: -16, max: -2.5, noNaN: true }), fc.boolean()).map(([e, s]) => 1 + (s ? 1 : -1) * 10 ** e),
+    fc.integer({ min: -2, max: 1024 * 1024 }).map((k) => 1 + k * 2 ** -52), // 1 and its neighbours
+    fc.integer({ min: 0, max: 511 }).chain((i) => fc.integer({ min: -3, max: 3 }).map((d) => {
+      // the interval ends (high word FAST_OFF + i·2^11, low word ±d units)
+      const b = new Float64Array(1);
+      const w = new Uint32Array(b.buffer);
+      const hi = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1 ? 1 : 0;
+      w[hi] = FAST.off + i * 2048 + (d < 0 ? -1 : 0);
+      w[1 - hi] = d < 0 ? 2 ** 32 + d : d;
+      return b[0]! * 2 ** (i % 7 - 3);
+    })),
+  );
+  let worst = 0;
+  fc.assert(
+    fc.property(inRange, (x) => {
+      const r = _internal.fastSumWLogX([1], [x]);
+      if (r === null) return false;
+      const [h, l, err] = r;
+      const exact = toDecimal(x, O).ln();
+      const e = dd(h, l).minus(exact).abs();
+      if (exact.isZero()) return h === 0 && l === 0;
+      const rel = e.div(exact.abs()).toNumber();
+      worst = Math.max(worst, rel);
+      return rel <= 2 ** -70 && e.lte(err);
+    }),
+    { seed: SEED, numRuns: 3000 },
+  );
+  t.log(`measured worst relative error 2^${Math.log2(worst).toFixed(2)}`);
+  t.pass();
+});
+
+/** Inputs of every kind the fast path sees: normalised exactly or in float, unnormalised, near-equal. */
+const fastPairs = fc.oneof(
+  dyadicPair(),
+  dyadicPair({ mismatch: true, zeroFreq: 0.3 }),
+  floatPair(),
+  floatPair({ relation: 'near' }),
+  unnormalisedPair(),
+  dyadicNearPair(),
+);
+
+/** |hi + lo − exact| ≤ bound, in exact arithmetic (the reference at 60 digits). */
+function boundHolds(fn: FastFn, args: number[][], r: [number, number, number]): boolean {
+  const [h, l, err] = r;
+  if (!Number.isFinite(h)) return true;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const exact = new O(((ref as any)[fn](...args, { digits: 60 }) as Decimal).toString());
+  const value = fn === 'entropy' || fn === 'crossEntropy' ? exact.neg() : exact; // the loop sums +w·ln x
+  const e = dd(h, l).minus(value).abs();
+  if (!e.lte(err)) throw new Error(`${fn}(${JSON.stringify(args)}): error ${e.toNumber()} > bound ${err}`);
+  return true;
+}
+
+test('fast path: the a-posteriori bound E holds, accepted or not (kl, entropy, crossEntropy)', (t) => {
+  let n = 0;
+  fc.assert(
+    fc.property(fastPairs, ({ p, q }) => {
+      const k = _internal.fastKl(p, q);
+      if (k !== null && !boundHolds('kl', [p, q], k)) return false;
+      const e = _internal.fastSumWLogX(p, p);
+      if (e !== null && !boundHolds('negEntropy', [p], e)) return false;
+      const c = _internal.fastSumWLogX(p, q);
+      if (c !== null && !boundHolds('crossEntropy', [p, q], c)) return false;
+      if (k !== null) n++;
+      return true;
+    }),
+    { seed: SEED, numRuns: 600 },
+  );
+  t.true(n >= 400, `${n} of 600 inputs in the fast range`);
+});
+
+test('fast path: accepted results are within (½ + 2^-5) ulp, hence STRICT_ULPS, and the fast path is taken on ordinary inputs', (t) => {
+  const fns: Array<[FastFn, (p: number[], q: number[]) => number[][]]> = [
+    ['kl', (p, q) => [p, q]],
+    ['generalizedKl', (p, q) => [p, q]],
+    ['crossEntropy', (p, q) => [p, q]],
+    ['entropy', (p) => [p]],
+    ['negEntropy', (p) => [p]],
+  ];
+  const taken = new Map<FastFn, number>();
+  const worst = new Map<FastFn, number>();
+  let runs = 0;
+  fc.assert(
+    fc.property(fc.oneof(dyadicPair(), dyadicPair({ mismatch: true, zeroFreq: 0.3 }), floatPair(), unnormalisedPair()), ({ p, q }) => {
+      runs++;
+      for (const [fn, args] of fns) {
+        const a = args(p, q);
+        const v = _internal.fastValue(fn, a);
+        if (v !== v) continue;
+        taken.set(fn, (taken.get(fn) ?? 0) + 1);
+        // the public kernel returns the fast value
+        if (!Object.is(kernelOf(fn, a), v)) throw new Error(`${fn}: kernel and fast path differ`);
+        const u = ulpError(v, exactOf(fn, a) as Decimal);
+        worst.set(fn, Math.max(worst.get(fn) ?? 0, u));
+        if (!(u <= FAST_ULPS && u <= STRICT_ULPS[fn]!)) throw new Error(`${fn}(${JSON.stringify(a)}) = ${v}: ${u} ulps`);
+      }
+    }),
+    { seed: SEED, numRuns: 400 },
+  );
+  for (const [fn] of fns) t.true((taken.get(fn) ?? 0) >= 0.9 * runs, `${fn}: fast path taken ${taken.get(fn)} of ${runs}`);
+  t.log([...worst].map(([fn, u]) => `${fn} ≤ ${u.toFixed(3)} ulp`).join(', '));
+});
+
+test('fast path: near-equal pairs (cancellation) fall back to the accurate algorithm and stay correctly rounded', (t) => {
+  let fellBack = 0;
+  let runs = 0;
+  fc.assert(
+    fc.property(dyadicNearPair(), ({ p, q }) => {
+      runs++;
+      const v = _internal.fastValue('kl', [p, q]);
+      if (v !== v) fellBack++;
+      const r = check('kl', [p, q], true);
+      if (!r.ok) throw new Error(r.why);
+      const u = ulpError(K.kl(p, q), exactOf('kl', [p, q]) as Decimal);
+      return u <= FAST_ULPS;
+    }),
+    { seed: SEED, numRuns: 200 },
+  );
+  t.true(fellBack >= 0.75 * runs, `${fellBack} of ${runs} fell back`);
+  // the bound refuses exactly where the terms cancel: kl ≈ 1e-20 against Σ|p·ln(p/q)| ≈ 1e-10
+  const p = [0.25, 0.25, 0.5];
+  const q = [0.25 + 2 ** -35, 0.25 - 2 ** -35, 0.5];
+  const fk = _internal.fastKl(p, q)!;
+  t.true(fk[2] > 2 ** -59 * Math.abs(fk[0] + fk[1]));
+  t.true(Number.isNaN(_internal.fastValue('kl', [p, q])));
+  t.true(strictOk('kl', [p, q], K.kl(p, q)));
+  t.true(ulpError(K.kl(p, q), exactOf('kl', [p, q]) as Decimal) <= 0.5);
+});
+
+test('fast path: zeros, support mismatch, odd and block-crossing lengths, typed arrays, large n', (t) => {
+  // kl(p, p) = 0 exactly, decided by the fast path (every term exactly 0, E = 0)
+  const p = [0.125, 0.375, 0.5];
+  t.is(_internal.fastValue('kl', [p, p]), 0);
+  t.is(K.kl(p, p), 0);
+  // zeros: 0·log 0 = 0 in the fast loop; mismatch → +∞ only after every entry is checked
+  t.is(_internal.fastValue('kl', [[0.5, 0, 0.5], [0.25, 0.5, 0.25]]), K.kl([0.5, 0, 0.5], [0.25, 0.5, 0.25]));
+  t.is(K.kl([0.5, 0, 0.5], [0.25, 0.5, 0.25]), Math.log(2));
+  t.is(_internal.fastValue('kl', [[0.5, 0.5], [1, 0]]), Infinity);
+  t.is(_internal.fastValue('crossEntropy', [[0.5, 0.5], [1, 0]]), Infinity);
+  t.is(_internal.fastValue('generalizedKl', [[0, 0], [0.25, 0.5]]), 0.75);
+  t.is(_internal.fastValue('entropy', [[1, 0, 0]]), 0);
+  t.true(Number.isNaN(_internal.fastValue('kl', [[1, 0.5], [0, NaN]])));
+  t.throws(() => K.kl([1, 0.5, 0.5], [0, 0.5, -1]), { instanceOf: InvalidInputError });
+  t.throws(() => K.crossEntropy([0.5, 0.5], [1, '0' as unknown as number]), { instanceOf: InvalidInputError });
+  // entries below 2^-480 (near mismatch, subnormal masses): those terms by logDD, inside the fast pass
+  for (const [a, b] of [
+    [[0.5, 0.5], [1 - 2 ** -53, 2 ** -1074]],
+    [[1e-300, 1 - 1e-300], [0.5, 0.5]],
+    [[5e-324, 1], [1, 5e-324]],
+    [[0.25, 2 ** -1074, 0.75 - 2 ** -1074], [2 ** -1074, 0.5, 0.5 - 2 ** -1074]],
+  ] as Array<[number[], number[]]>) {
+    for (const [fn, args] of [['kl', [a, b]], ['generalizedKl', [a, b]], ['crossEntropy', [a, b]], ['entropy', [a]], ['entropy', [b]]] as Array<[FastFn, number[][]]>) {
+      const v = _internal.fastValue(fn, args);
+      const exact = exactOf(fn, args) as Decimal;
+      // only results at the subnormal scale (here entropy([1, 2^-1074]) ≈ 3.7e-321) are left to the accurate path
+      t.true(!Number.isNaN(v) || exact.abs().lt(2 ** -1000), `${fn}(${JSON.stringify(args)}) not decided by the fast path`);
+      if (!Number.isNaN(v)) t.true(ulpError(v, exact) <= FAST_ULPS, `${fn}(${JSON.stringify(args)}) = ${v}`);
+    }
+  }
+  // entries above 2^480: the accurate path (with its exact rescaling)
+  t.true(Number.isNaN(_internal.fastValue('kl', [[1e300, 1], [1, 1e300]])));
+  t.true(Number.isNaN(_internal.fastValue('entropy', [[1e300, 1]])));
+  // lengths around the pairs and the blocks of 256, with zeros placed everywhere
+  const r = (() => {
+    let a = 12345;
+    return () => ((a = (a * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  })();
+  for (const n of [1, 2, 3, 255, 256, 257, 511, 513, 1001]) {
+    const w1 = Array.from({ length: n }, (): number => (r() < 0.1 ? 0 : r()));
+    const w2 = Array.from({ length: n }, (_, i): number => (w1[i] === 0 && r() < 0.5 ? 0 : r() + 1e-3));
+    if (!w1.some((x) => x > 0)) w1[0] = 1;
+    const s1 = w1.reduce((a, b) => a + b, 0);
+    const s2 = w2.reduce((a, b) => a + b, 0);
+    const a = w1.map((x) => x / s1);
+    const b = w2.map((x) => x / s2);
+    for (const [fn, args] of [['kl', [a, b]], ['generalizedKl', [a, b]], ['crossEntropy', [a, b]], ['entropy', [a]], ['negEntropy', [b]]] as Array<[FastFn, number[][]]>) {
+      const v = _internal.fastValue(fn, args);
+      t.false(Number.isNaN(v), `${fn} n=${n} not decided by the fast path`);
+      t.true(ulpError(v, exactOf(fn, args) as Decimal) <= FAST_ULPS, `${fn} n=${n}`);
+      // typed arrays take the same path
+      t.is(kernelOf(fn, args.map((x) => Float64Array.from(x)) as unknown as unknown[]), v);
+    }
+  }
+});
+
+test('fast path: n = 2·10^5 float-normalised pair, decided by the fast path, within (½ + 2^-5) ulp', (t) => {
+  const r = (() => {
+    let a = 777;
+    return () => ((a = (a * 1103515245 + 12345) >>> 0) + 0.5) / 2 ** 32;
+  })();
+  const n = 200000;
+  const w1 = Array.from({ length: n }, () => -Math.log(r()));
+  const w2 = Array.from({ length: n }, () => -Math.log(r()));
+  const s1 = w1.reduce((a, b) => a + b, 0);
+  const s2 = w2.reduce((a, b) => a + b, 0);
+  const p = w1.map((x) => x / s1);
+  const q = w2.map((x) => x / s2);
+  for (const [fn, args] of [['kl', [p, q]], ['entropy', [p]]] as Array<[FastFn, number[][]]>) {
+    const v = _internal.fastValue(fn, args);
+    t.false(Number.isNaN(v));
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const exact = (ref as any)[fn](...args) as Decimal;
+    t.true(ulpError(v, exact) <= FAST_ULPS, `${fn}: ${ulpError(v, exact)} ulps`);
+  }
 });

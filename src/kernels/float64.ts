@@ -581,6 +581,618 @@ function expansionRound(parts: number[]): number {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Fast paths: one pass with a table-driven logarithm and an a-posteriori error bound
+// ---------------------------------------------------------------------------------------------
+//
+// kl, generalizedKl, entropy, crossEntropy and negEntropy first try a single pass over the input
+// that validates it, computes every term to a relative error below 2^-69, sums the terms with a
+// compensated sum, and carries a rigorous bound E on the absolute error of the unrounded sum. The
+// result is accepted when E ≤ 2^-6·u·|result| (u = 2^-53); then, with X the exact value,
+// |result − X| ≤ ½ulp(X) + E < (½ + 2^-5)·ulp(X) — the same guarantee as the accurate algorithms
+// (docs/accuracy.md §4.3–4.4). [result = RN(S) with |S − X| ≤ E: if S and X share a binade the
+// rounding adds ≤ ½ulp(X); if S crosses up to 2^e > X it rounds to 2^e, within E of X; if it
+// crosses down the spacing halves. And E ≤ 2^-6·u·|result| ≤ 2^-6·u·(|X|(1 + u) + E) with
+// u·|X| ≤ ulp(X) gives E < 2^-5.9·ulp(X); X = 0 forces result = 0.] Otherwise — cancellation
+// (Σ|terms| > 2^7·|X|, e.g. near-equal pairs), a result at the subnormal scale, entries above
+// 2^480, invalid input, length mismatch, n > 2^26 — the accurate algorithm runs, which also
+// validates and throws the typed errors. Measured: ≤ 0.500 ulp where accepted (the tests).
+//
+// ## The logarithm (`FAST_TAB`, the LOG block of the loops below)
+//
+// For a double x ∈ [2^-960, 2^960], let h be its high word, t = h − 0x3fe6a400 (int32),
+// k = t >> 20, i = (t & 0xfffff) >> 11 ∈ [0, 512) and m = x·2^-k (exact). Then m lies in the i-th
+// of 512 intervals I_i = [m_lo(i), m_hi(i)) tiling [0.70717, 1.41434) (each 2^11 high-word units;
+// I_299 = [1 − 2^-11, 1 + 2^-10) contains 1). The table holds g_i ≈ 1/mid(I_i) with ≤ 26
+// significant bits (g_299 = 1) and T_i = −ln g_i as T1_i (a multiple of 2^-32) + T2_i
+// (|T2| ≤ 2^-33, error ≤ 2^-86; from logDD). Then, all exactly:
+//   c = (m + 2^26) − 2^26                m rounded to a multiple of 2^-26 (≤ 27 bits), |m − c| ≤ 2^-27
+//   d = c·g − 1                         c·g has ≤ 53 bits and lies in [1 − 2^-9, 1 + 2^-9] (Sterbenz)
+//   v = (m − c)·g                       ≤ 26 + 27 bits
+//   zh + zl = d + v = m·g − 1 =: z      TwoSum; |z| ≤ ρ_i = max over I_i of |m·g_i − 1| ≤ 2^-10
+//   H = k·LN2_HI + T1                   a multiple of 2^-32 below 2^10: exact
+// and ln x = H + zh + ln1p(z) − zh + T2 + k·LN2_REST with ln1p(z) = zh − zh²/2 + zh³·P(zh) +
+// zl(1 − zh) + O(|zl|·zh²), P(y) = 1/3 − y/4 + y²/5 − y³/6 + y⁴/7 + O(y⁵/8). The leading part
+// H + zh − ah²/2 (ah = zh rounded to 26 bits, so ah² is exact) is formed exactly by two FastTwoSums
+// (|H| ≥ |zh| when H ≠ 0, H = 0 only on I_299 with k = 0; |H + zh| ≥ ah²/2) as Lh + Ae + Be; the rest
+// (|.| ≤ 2^-20·|ln x|: Ae, Be, T2, k·LN2_REST, zh³·P, the cross terms al·(ah + al/2) of zh², zl·(1 − zh))
+// is summed in double into Ll. Every error is relative to ln x: on I_299 with k = 0 the terms are
+// proportional to |zh| ≈ |ln x| (no table value, no cancellation), elsewhere |ln x| ≥ 2^-11.
+// Per interval (computed from the table in test/kernels.test.ts, 'fast path: per-interval error
+// analysis'), with the truncation ≤ ρ^8/(8(1 − ρ)), zl·(1 − zh) for zl/(1 + zh) ≤ u·ρ³ + u²ρ², the
+// polynomial's roundings ≤ 9u·ρ³/3, those of the cross terms ≤ 3u·2^-26·ρ², the ≤ 4 roundings met
+// by each part of the Ll sum ≤ 4u·Σ|parts|, and the table ≤ 2^-86 + |k|·2^-85:
+//   |Lh + Ll − ln x| ≤ 2^-70.1·|ln x|.
+//
+// ## The terms and the sum
+//
+// kl: r = fl(p/q) and e = p − r·q exactly (Dekker's TwoProduct; p/q = r + e/q), so
+// p·ln(p/q) = p·ln r + p·ln1p(e/(p − e)) = p·ln r + e + δ, |δ| ≤ e²/p ≤ u·|e| (|e| ≤ u·p).
+// entropy-type: the term p·ln x needs no ratio. The product w·L (w = p): S = fl(Lh + Ll) rounded to
+// 26 bits is yh, w = wh + wl (Veltkamp), th = wh·yh exact, tl = wl·yh (exact) + w·((Lh − yh) + Ll)
+// (+ e), so |tl| ≤ 2^-24.8·|w·L| + |e| and its roundings are ≤ 2^-76·|w·L| + u·|e|.
+// The sum: th by TwoSum into s, every error and tl added into c, in blocks of 256 terms (so the
+// double sum c of ≤ 512 numbers, each ≤ 256u·Σ_block|th| or ≤ 2^-24.8|th| + |e|, errs by
+// ≤ γ_512·(2^-24.7·Σ_block|th| + Σ|e|) ≤ 2^-68.7·Σ_block|th| + 2^-43.9·Σ|e|); block results are
+// folded into double-double accumulators by TwoSum (their own errors are below 2^-80·Σ|th| for
+// ≤ 2^18 blocks). Altogether, with T = Σ|th| (computed: T(1 ± 2^-24) for n ≤ 2^26) and Ea = Σ|e|:
+//   E = 2^-66·T + 2^-43·Ea + Er  (2^-66 ≥ 2^-70.1 + 2^-68.7 + 2^-75 + the rounding of T and of the
+//                                 final low parts; 2^-43 ≥ 2^-43.9 + 2u)
+// computed in floating point (its own roundings are inside the slack).
+// Entries below 2^-480 (subnormal masses, near mismatch q ≪ p) would break the exactness above; such
+// a term is computed by rareTerm (logDD, double-double) into a separate double-double accumulator,
+// and Er adds its error bound (≤ 2^-99·w·(|ln x| + |ln y| + 2) + 2^-101·|t| + 2^-1073) and that of
+// each of these additions (≤ 3u²·|sum|). Zero masses: the term is 0 (the pair is replaced by the
+// neutral (1, 1), resp. (0, 1), whose term is exactly 0); p > 0 = q: +∞ once every entry is checked.
+// kl(p, p) = 0 exactly (every term and E are 0). The loops take entries in pairs, the two chains of
+// dependent operations interleaved phase by phase (ratio, reduction, assembly, product): the same
+// code twice, once commented.
+
+/** Fast-path table: for each of the 512 intervals, g (≤ 26 bits), T1 (multiple of 2^-32), T2. */
+const FAST_TAB = new Float64Array(512 * 3);
+/** FAST_POW[1024 + j] = 2^j for j ∈ [−1024, 1023]: m = x·FAST_POW[1024 − k]. */
+const FAST_POW = new Float64Array(2048);
+/** ln 2 − LN2_HI, rounded (error ≤ 2^-85.3); the literal in the loops is checked against it. */
+const FAST_LN2_REST = LN2_MID + LN2_LO;
+/** Offset of the high word: 1.0 sits in the middle of interval FAST_ONE. */
+const FAST_OFF = 0x3fe6a400;
+const FAST_ONE = 299;
+/** Relative error bound of the terms and their sum (see above), and of the ratio residuals. */
+const FAST_EPS = 2 ** -66;
+const FAST_EPS_E = 2 ** -43;
+/** Accept when E ≤ FAST_ACCEPT·|result| = 2^-6·u·|result|. */
+const FAST_ACCEPT = 2 ** -59;
+/** Terms per block (even: the loops take pairs), and the longest input taken (the bound on the
+ * double-double fold assumes at most 2^18 blocks). */
+const FAST_BLOCK = 256;
+const FAST_MAX_N = 2 ** 26;
+
+/** The double whose high word is h and low word 0. */
+function fromHighWord(h: number): number {
+  U32[HI_WORD] = h;
+  U32[1 - HI_WORD] = 0;
+  return F64[0]!;
+}
+
+for (let j = 0; j < 2048; j++) FAST_POW[j] = 2 ** (j - 1024);
+for (let i = 0; i < 512; i++) {
+  const lo = fromHighWord(FAST_OFF + i * 2048);
+  const hi = fromHighWord(FAST_OFF + (i + 1) * 2048);
+  const g = i === FAST_ONE ? 1 : Math.round(2 ** 26 / ((lo + hi) / 2)) / 2 ** 26;
+  const th = logDD(g);
+  const tl = LO;
+  const t1 = -Math.round(th * 2 ** 32) / 2 ** 32; // −ln g rounded to a multiple of 2^-32
+  FAST_TAB[3 * i] = g;
+  FAST_TAB[3 * i + 1] = t1;
+  FAST_TAB[3 * i + 2] = (-th - t1) - tl; // −th − t1 exact (|th + t1| ≤ 2^-33)
+}
+// The loops inline these constants as literals (module-level bindings are slower to read there).
+if (
+  FAST_LN2_REST !== 1.9082149292705877e-10 || LN2_HI !== 0.6931471803691238 ||
+  2 ** -480 !== 3.2033329522929615e-145 || 2 ** 480 !== 3.1217485503159922e+144 || FAST_OFF !== 0x3fe6a400
+) {
+  throw new Error('float64 kernels: fast-path constants out of sync');
+}
+
+/** Low part and error bound of the last fast-path result (hi returned). */
+let FAST_LO = 0;
+let FAST_ERR = 0;
+
+/**
+ * Classifies an entry pair (w, x) that failed the fast range test: 0 both in [2^-480, 2^480];
+ * 1 w = 0 and x a valid mass (the term is 0); 2 w > 0 and x = 0 (support mismatch); 4 both valid,
+ * in (0, 2^480] and one below 2^-480 (the term is computed by {@link rareTerm}); 3 anything else
+ * (invalid, or above 2^480): the caller leaves the fast path.
+ */
+function fastClass(w: unknown, x: unknown): number {
+  if (typeof w !== 'number' || typeof x !== 'number' || !(w >= 0 && w < Infinity && x >= 0 && x < Infinity)) return 3;
+  if (w === 0) return 1;
+  if (x === 0) return 2;
+  if (w > 3.1217485503159922e+144 || x > 3.1217485503159922e+144) return 3;
+  return w >= 3.2033329522929615e-145 && x >= 3.2033329522929615e-145 ? 0 : 4;
+}
+
+/** Error bound of the last {@link rareTerm}. */
+let RARE_ERR = 0;
+
+/**
+ * w·(ln x − ln y) → dd (LO) for w, x, y in (0, 2^480] (y = 1 gives w·ln x): the fast loops' term for
+ * entries below 2^-480 (subnormal masses, near mismatch), from logDD (error < 2^-100·max(1, |ln|)),
+ * the dd difference (2^-104) and the dd product (2^-102; w < 2^-500 scaled by 2^600 so that nothing
+ * underflows, then back, each part rounding by ≤ 2^-1075). RARE_ERR = w·2^-99·(max(1, |ln x|) +
+ * max(1, |ln y|)) + 2^-101·|hi| + 2^-1073 bounds the error.
+ */
+function rareTerm(w: number, x: number, y: number): number {
+  let lh = logDD(x);
+  let ll = LO;
+  let mag = Math.max(1, Math.abs(lh));
+  if (y !== 1) {
+    const bh = logDD(y);
+    const bl = LO;
+    mag += Math.max(1, Math.abs(bh));
+    lh = ddAdd(lh, ll, -bh, -bl);
+    ll = LO;
+  } else mag += 1;
+  let th: number;
+  let tl: number;
+  if (w < P2_M500) {
+    th = ddMulD(lh, ll, w * P2_600);
+    tl = LO * P2_M600;
+    th *= P2_M600;
+  } else {
+    th = ddMulD(lh, ll, w);
+    tl = LO;
+  }
+  RARE_ERR = w * 2 ** -99 * mag + 2 ** -101 * Math.abs(th) + 2 ** -1073;
+  LO = tl;
+  return th;
+}
+
+/** Arrays only (typed arrays are copied, as the validators do); null if the fast path does not apply. */
+function fastVector(v: unknown): Vector | null {
+  if (Array.isArray(v)) return v as Vector;
+  if (v instanceof Float64Array || v instanceof Float32Array) return Array.from(v);
+  return null;
+}
+
+/**
+ * (Sh + Sl) + (Ch + Cl) + (Rh + Rl) → hi with FAST_LO (|lo| small, not normalised), FAST_ERR = err:
+ * the high parts by TwoSum, the low parts in double (≤ 4u·(|lows|), < 2^-100·Σ|terms|, inside the
+ * slack of FAST_EPS).
+ */
+function fastFinish(Sh: number, Sl: number, Ch: number, Cl: number, Rh: number, Rl: number, err: number): number {
+  let a = Sh + Ch;
+  let ab = a - Sh;
+  let lo = (((Sh - (a - ab)) + (Ch - ab)) + Sl) + Cl;
+  if (Rh !== 0) {
+    const b = a + Rh;
+    ab = b - a;
+    lo = (((a - (b - ab)) + (Rh - ab)) + lo) + Rl;
+    a = b;
+  }
+  FAST_LO = lo;
+  FAST_ERR = err;
+  return a;
+}
+
+/**
+ * Σ_{p_i>0} p_i·ln(p_i/q_i) in one pass → hi, with FAST_LO and the bound FAST_ERR; +∞ on support
+ * mismatch (after checking every entry); NaN when the fast path does not apply (an entry invalid or
+ * above 2^480, or the lengths differ). Pairs (i, i+1) are processed together (the two chains of
+ * dependent operations overlap); an odd last entry is paired with the neutral (1, 1).
+ */
+function klFast(p: Vector, q: Vector): number {
+  const n = p.length;
+  if (n === 0 || q.length !== n) return NaN;
+  const tab = FAST_TAB;
+  const pow = FAST_POW;
+  const f64 = F64;
+  const u32 = U32;
+  const hw = HI_WORD;
+  let Sh = 0;
+  let Sl = 0;
+  let Ch = 0;
+  let Cl = 0;
+  let T = 0;
+  let Ea = 0;
+  let Rh = 0;
+  let Rl = 0;
+  let Er = 0;
+  let mismatch = false;
+  for (let b = 0; b < n; b += FAST_BLOCK) {
+    const end = b + FAST_BLOCK < n ? b + FAST_BLOCK : n;
+    let s = 0;
+    let c = 0;
+    for (let i = b; i < end; i += 2) {
+      let p1 = p[i]!;
+      let q1 = q[i]!;
+      let p2 = 1;
+      let q2 = 1;
+      if (i + 1 < end) {
+        p2 = p[i + 1]!;
+        q2 = q[i + 1]!;
+      }
+      if (!(typeof p1 === 'number' && typeof q1 === 'number' && typeof p2 === 'number' && typeof q2 === 'number' &&
+        p1 >= 3.2033329522929615e-145 && p1 <= 3.1217485503159922e+144 && q1 >= 3.2033329522929615e-145 && q1 <= 3.1217485503159922e+144 &&
+        p2 >= 3.2033329522929615e-145 && p2 <= 3.1217485503159922e+144 && q2 >= 3.2033329522929615e-145 && q2 <= 3.1217485503159922e+144)) {
+        const cls1 = fastClass(p1, q1);
+        const cls2 = fastClass(p2, q2);
+        if (cls1 === 3 || cls2 === 3) return NaN;
+        if (cls1 === 2 || cls2 === 2) mismatch = true;
+        // entries below 2^-480: the term by logDD into the dd accumulator R (each addition ≤ 3u²·|R|)
+        if (cls1 === 4 && p1 !== q1) {
+          Rh = ddAdd(Rh, Rl, rareTerm(p1, p1, q1), LO);
+          Rl = LO;
+          Er += RARE_ERR + 2 ** -103 * Math.abs(Rh);
+        }
+        if (cls2 === 4 && p2 !== q2) {
+          Rh = ddAdd(Rh, Rl, rareTerm(p2, p2, q2), LO);
+          Rl = LO;
+          Er += RARE_ERR + 2 ** -103 * Math.abs(Rh);
+        }
+        if (cls1 !== 0) {
+          p1 = 1;
+          q1 = 1;
+        }
+        if (cls2 !== 0) {
+          p2 = 1;
+          q2 = 1;
+        }
+      }
+      // entries 1 and 2 of the pair, phase by phase: ratio, reduction, logarithm, product and sum
+      // (the same operations for both; the comments are on entry 1)
+      const r1 = p1 / q1;
+      f64[0] = r1;
+      const t1 = (u32[hw]! - 0x3fe6a400) | 0; // x = 2^k·m, m ∈ [m_lo(i), m_hi(i)) ⊂ [0.7072, 1.4143)
+      // e = p − r·q exactly (Dekker's TwoProduct): p/q = r + e/q, p·log(p/q) = p·log r + e + O(u·|e|)
+      let cc1 = 134217729 * r1;
+      const rh1 = cc1 - (cc1 - r1);
+      const rl1 = r1 - rh1;
+      cc1 = 134217729 * q1;
+      const qh1 = cc1 - (cc1 - q1);
+      const ql1 = q1 - qh1;
+      const ph1 = r1 * q1;
+      const e1 = (p1 - ph1) - (((rh1 * qh1 - ph1) + rh1 * ql1 + rl1 * qh1) + rl1 * ql1);
+      const r2 = p2 / q2;
+      f64[0] = r2;
+      const t2 = (u32[hw]! - 0x3fe6a400) | 0;
+      let cc2 = 134217729 * r2;
+      const rh2 = cc2 - (cc2 - r2);
+      const rl2 = r2 - rh2;
+      cc2 = 134217729 * q2;
+      const qh2 = cc2 - (cc2 - q2);
+      const ql2 = q2 - qh2;
+      const ph2 = r2 * q2;
+      const e2 = (p2 - ph2) - (((rh2 * qh2 - ph2) + rh2 * ql2 + rl2 * qh2) + rl2 * ql2);
+      const k1 = t1 >> 20;
+      const o1 = ((t1 & 0xfffff) >> 11) * 3;
+      const m1 = r1 * pow[1024 - k1]!; // exact
+      const g1 = tab[o1]!;
+      const c1 = (m1 + 67108864) - 67108864; // m rounded to a multiple of 2^-26, exact
+      const d1 = c1 * g1 - 1; // exact (c·g has ≤ 53 bits; Sterbenz)
+      const v1 = (m1 - c1) * g1; // exact
+      const zh1 = d1 + v1; // TwoSum: zh + zl = m·g − 1 exactly
+      const zb1 = zh1 - d1;
+      const zl1 = (d1 - (zh1 - zb1)) + (v1 - zb1);
+      const k2 = t2 >> 20;
+      const o2 = ((t2 & 0xfffff) >> 11) * 3;
+      const m2 = r2 * pow[1024 - k2]!;
+      const g2 = tab[o2]!;
+      const c2 = (m2 + 67108864) - 67108864;
+      const d2 = c2 * g2 - 1;
+      const v2 = (m2 - c2) * g2;
+      const zh2 = d2 + v2;
+      const zb2 = zh2 - d2;
+      const zl2 = (d2 - (zh2 - zb2)) + (v2 - zb2);
+      const H1 = k1 * 0.6931471803691238 + tab[o1 + 1]!; // exact (multiple of 2^-32, < 2^10)
+      cc1 = 134217729 * zh1;
+      const ah1 = cc1 - (cc1 - zh1);
+      const al1 = zh1 - ah1;
+      const A1 = H1 + zh1; // FastTwoSum (|H| ≥ |zh| or H = 0)
+      const hs1 = -0.5 * (ah1 * ah1); // exact
+      const Lh1 = A1 + hs1; // FastTwoSum (|A| ≥ |hs|)
+      const sq1 = zh1 * zh1;
+      const Ll1 = ((zh1 - (A1 - H1)) + (hs1 - (Lh1 - A1))) +
+        ((tab[o1 + 2]! + k1 * 1.9082149292705877e-10) +
+          ((zh1 * sq1) * (0.3333333333333333 + zh1 * (-0.25 + zh1 * (0.2 + zh1 * (-0.16666666666666666 + zh1 * 0.14285714285714285)))) -
+            al1 * (ah1 + 0.5 * al1) + zl1 * (1 - zh1)));
+      const H2 = k2 * 0.6931471803691238 + tab[o2 + 1]!;
+      cc2 = 134217729 * zh2;
+      const ah2 = cc2 - (cc2 - zh2);
+      const al2 = zh2 - ah2;
+      const A2 = H2 + zh2;
+      const hs2 = -0.5 * (ah2 * ah2);
+      const Lh2 = A2 + hs2;
+      const sq2 = zh2 * zh2;
+      const Ll2 = ((zh2 - (A2 - H2)) + (hs2 - (Lh2 - A2))) +
+        ((tab[o2 + 2]! + k2 * 1.9082149292705877e-10) +
+          ((zh2 * sq2) * (0.3333333333333333 + zh2 * (-0.25 + zh2 * (0.2 + zh2 * (-0.16666666666666666 + zh2 * 0.14285714285714285)))) -
+            al2 * (ah2 + 0.5 * al2) + zl2 * (1 - zh2)));
+      // p1·(Lh + Ll): L rounded to 26 bits (yh) times p1 split in two 26-bit halves, both products exact
+      const S1 = Lh1 + Ll1;
+      cc1 = 134217729 * S1;
+      const yh1 = cc1 - (cc1 - S1);
+      cc1 = 134217729 * p1;
+      const wh1 = cc1 - (cc1 - p1);
+      const th1 = wh1 * yh1;
+      const tl1 = ((p1 - wh1) * yh1 + p1 * ((Lh1 - yh1) + Ll1)) + e1;
+      {
+        const s2 = s + th1;
+        const sb = s2 - s;
+        c += ((s - (s2 - sb)) + (th1 - sb)) + tl1;
+        s = s2;
+      }
+      T += Math.abs(th1);
+      Ea += Math.abs(e1);
+      const S2 = Lh2 + Ll2;
+      cc2 = 134217729 * S2;
+      const yh2 = cc2 - (cc2 - S2);
+      cc2 = 134217729 * p2;
+      const wh2 = cc2 - (cc2 - p2);
+      const th2 = wh2 * yh2;
+      const tl2 = ((p2 - wh2) * yh2 + p2 * ((Lh2 - yh2) + Ll2)) + e2;
+      {
+        const s2 = s + th2;
+        const sb = s2 - s;
+        c += ((s - (s2 - sb)) + (th2 - sb)) + tl2;
+        s = s2;
+      }
+      T += Math.abs(th2);
+      Ea += Math.abs(e2);
+    }
+    // fold the block into the double-double accumulators (TwoSum)
+    let a = Sh + s;
+    let ab = a - Sh;
+    Sl += (Sh - (a - ab)) + (s - ab);
+    Sh = a;
+    a = Ch + c;
+    ab = a - Ch;
+    Cl += (Ch - (a - ab)) + (c - ab);
+    Ch = a;
+  }
+  if (mismatch) return Infinity;
+  return fastFinish(Sh, Sl, Ch, Cl, Rh, Rl, FAST_EPS * T + FAST_EPS_E * Ea + Er);
+}
+
+/**
+ * Σ_{w_i>0} w_i·ln x_i in one pass (x = w for the entropies) → hi, with FAST_LO and FAST_ERR; −∞ on
+ * support mismatch (w_i > 0 = x_i); NaN when the fast path does not apply. As {@link klFast}, without
+ * the ratio.
+ */
+function sumWLogXFast(w: Vector, x: Vector): number {
+  const n = w.length;
+  if (n === 0 || x.length !== n) return NaN;
+  const tab = FAST_TAB;
+  const pow = FAST_POW;
+  const f64 = F64;
+  const u32 = U32;
+  const hw = HI_WORD;
+  let Sh = 0;
+  let Sl = 0;
+  let Ch = 0;
+  let Cl = 0;
+  let T = 0;
+  let Rh = 0;
+  let Rl = 0;
+  let Er = 0;
+  let mismatch = false;
+  for (let b = 0; b < n; b += FAST_BLOCK) {
+    const end = b + FAST_BLOCK < n ? b + FAST_BLOCK : n;
+    let s = 0;
+    let c = 0;
+    for (let i = b; i < end; i += 2) {
+      let p1 = w[i]!;
+      let x1 = x[i]!;
+      let p2 = 0;
+      let x2 = 1;
+      if (i + 1 < end) {
+        p2 = w[i + 1]!;
+        x2 = x[i + 1]!;
+      }
+      if (!(typeof p1 === 'number' && typeof x1 === 'number' && typeof p2 === 'number' && typeof x2 === 'number' &&
+        p1 >= 3.2033329522929615e-145 && p1 <= 3.1217485503159922e+144 && x1 >= 3.2033329522929615e-145 && x1 <= 3.1217485503159922e+144 &&
+        p2 >= 3.2033329522929615e-145 && p2 <= 3.1217485503159922e+144 && x2 >= 3.2033329522929615e-145 && x2 <= 3.1217485503159922e+144)) {
+        const cls1 = fastClass(p1, x1);
+        const cls2 = i + 1 < end ? fastClass(p2, x2) : 1;
+        if (cls1 === 3 || cls2 === 3) return NaN;
+        if (cls1 === 2 || cls2 === 2) mismatch = true;
+        if (cls1 === 4) {
+          Rh = ddAdd(Rh, Rl, rareTerm(p1, x1, 1), LO);
+          Rl = LO;
+          Er += RARE_ERR + 2 ** -103 * Math.abs(Rh);
+        }
+        if (cls2 === 4) {
+          Rh = ddAdd(Rh, Rl, rareTerm(p2, x2, 1), LO);
+          Rl = LO;
+          Er += RARE_ERR + 2 ** -103 * Math.abs(Rh);
+        }
+        if (cls1 !== 0) {
+          p1 = 0;
+          x1 = 1;
+        }
+        if (cls2 !== 0) {
+          p2 = 0;
+          x2 = 1;
+        }
+      }
+      // entries 1 and 2 of the pair, phase by phase: reduction, logarithm, product and sum (the same
+      // operations as in klFast without the ratio; the comments are on entry 1)
+      f64[0] = x1;
+      const t1 = (u32[hw]! - 0x3fe6a400) | 0; // x = 2^k·m, m ∈ [m_lo(i), m_hi(i)) ⊂ [0.7072, 1.4143)
+      let cc1 = 0;
+      f64[0] = x2;
+      const t2 = (u32[hw]! - 0x3fe6a400) | 0;
+      let cc2 = 0;
+      const k1 = t1 >> 20;
+      const o1 = ((t1 & 0xfffff) >> 11) * 3;
+      const m1 = x1 * pow[1024 - k1]!; // exact
+      const g1 = tab[o1]!;
+      const c1 = (m1 + 67108864) - 67108864; // m rounded to a multiple of 2^-26, exact
+      const d1 = c1 * g1 - 1; // exact (c·g has ≤ 53 bits; Sterbenz)
+      const v1 = (m1 - c1) * g1; // exact
+      const zh1 = d1 + v1; // TwoSum: zh + zl = m·g − 1 exactly
+      const zb1 = zh1 - d1;
+      const zl1 = (d1 - (zh1 - zb1)) + (v1 - zb1);
+      const k2 = t2 >> 20;
+      const o2 = ((t2 & 0xfffff) >> 11) * 3;
+      const m2 = x2 * pow[1024 - k2]!;
+      const g2 = tab[o2]!;
+      const c2 = (m2 + 67108864) - 67108864;
+      const d2 = c2 * g2 - 1;
+      const v2 = (m2 - c2) * g2;
+      const zh2 = d2 + v2;
+      const zb2 = zh2 - d2;
+      const zl2 = (d2 - (zh2 - zb2)) + (v2 - zb2);
+      const H1 = k1 * 0.6931471803691238 + tab[o1 + 1]!; // exact (multiple of 2^-32, < 2^10)
+      cc1 = 134217729 * zh1;
+      const ah1 = cc1 - (cc1 - zh1);
+      const al1 = zh1 - ah1;
+      const A1 = H1 + zh1; // FastTwoSum (|H| ≥ |zh| or H = 0)
+      const hs1 = -0.5 * (ah1 * ah1); // exact
+      const Lh1 = A1 + hs1; // FastTwoSum (|A| ≥ |hs|)
+      const sq1 = zh1 * zh1;
+      const Ll1 = ((zh1 - (A1 - H1)) + (hs1 - (Lh1 - A1))) +
+        ((tab[o1 + 2]! + k1 * 1.9082149292705877e-10) +
+          ((zh1 * sq1) * (0.3333333333333333 + zh1 * (-0.25 + zh1 * (0.2 + zh1 * (-0.16666666666666666 + zh1 * 0.14285714285714285)))) -
+            al1 * (ah1 + 0.5 * al1) + zl1 * (1 - zh1)));
+      const H2 = k2 * 0.6931471803691238 + tab[o2 + 1]!;
+      cc2 = 134217729 * zh2;
+      const ah2 = cc2 - (cc2 - zh2);
+      const al2 = zh2 - ah2;
+      const A2 = H2 + zh2;
+      const hs2 = -0.5 * (ah2 * ah2);
+      const Lh2 = A2 + hs2;
+      const sq2 = zh2 * zh2;
+      const Ll2 = ((zh2 - (A2 - H2)) + (hs2 - (Lh2 - A2))) +
+        ((tab[o2 + 2]! + k2 * 1.9082149292705877e-10) +
+          ((zh2 * sq2) * (0.3333333333333333 + zh2 * (-0.25 + zh2 * (0.2 + zh2 * (-0.16666666666666666 + zh2 * 0.14285714285714285)))) -
+            al2 * (ah2 + 0.5 * al2) + zl2 * (1 - zh2)));
+      // p1·(Lh + Ll): L rounded to 26 bits (yh) times p1 split in two 26-bit halves, both products exact
+      const S1 = Lh1 + Ll1;
+      cc1 = 134217729 * S1;
+      const yh1 = cc1 - (cc1 - S1);
+      cc1 = 134217729 * p1;
+      const wh1 = cc1 - (cc1 - p1);
+      const th1 = wh1 * yh1;
+      const tl1 = (p1 - wh1) * yh1 + p1 * ((Lh1 - yh1) + Ll1);
+      {
+        const s2 = s + th1;
+        const sb = s2 - s;
+        c += ((s - (s2 - sb)) + (th1 - sb)) + tl1;
+        s = s2;
+      }
+      T += Math.abs(th1);
+      const S2 = Lh2 + Ll2;
+      cc2 = 134217729 * S2;
+      const yh2 = cc2 - (cc2 - S2);
+      cc2 = 134217729 * p2;
+      const wh2 = cc2 - (cc2 - p2);
+      const th2 = wh2 * yh2;
+      const tl2 = (p2 - wh2) * yh2 + p2 * ((Lh2 - yh2) + Ll2);
+      {
+        const s2 = s + th2;
+        const sb = s2 - s;
+        c += ((s - (s2 - sb)) + (th2 - sb)) + tl2;
+        s = s2;
+      }
+      T += Math.abs(th2);
+    }
+    let a = Sh + s;
+    let ab = a - Sh;
+    Sl += (Sh - (a - ab)) + (s - ab);
+    Sh = a;
+    a = Ch + c;
+    ab = a - Ch;
+    Cl += (Ch - (a - ab)) + (c - ab);
+    Ch = a;
+  }
+  if (mismatch) return -Infinity;
+  return fastFinish(Sh, Sl, Ch, Cl, Rh, Rl, FAST_EPS * T + Er);
+}
+
+/**
+ * Σ_i (q_i − p_i) → hi with FAST_LO, for entries already checked by {@link klFast}: TwoDiff per
+ * entry, TwoSum into s, errors into c, blocks of 256 folded by TwoSum. Error ≤ γ_512·257u·Σ|q − p|
+ * < 2^-88·Σ|q − p|, returned in FAST_ERR.
+ */
+function linearSumFast(p: Vector, q: Vector): number {
+  const n = p.length;
+  let Sh = 0;
+  let Sl = 0;
+  let Ch = 0;
+  let Cl = 0;
+  let D = 0;
+  for (let b = 0; b < n; b += FAST_BLOCK) {
+    const end = b + FAST_BLOCK < n ? b + FAST_BLOCK : n;
+    let s = 0;
+    let c = 0;
+    for (let i = b; i < end; i++) {
+      const qi = q[i]!;
+      const pi = -p[i]!;
+      const d = qi + pi;
+      const db = d - qi;
+      const s2 = s + d;
+      const sb = s2 - s;
+      c += ((s - (s2 - sb)) + (d - sb)) + ((qi - (d - db)) + (pi - db));
+      s = s2;
+      D += Math.abs(d);
+    }
+    let a = Sh + s;
+    let ab = a - Sh;
+    Sl += (Sh - (a - ab)) + (s - ab);
+    Sh = a;
+    a = Ch + c;
+    ab = a - Ch;
+    Cl += (Ch - (a - ab)) + (c - ab);
+    Ch = a;
+  }
+  const a = Sh + Ch;
+  const ab = a - Sh;
+  FAST_LO = (((Sh - (a - ab)) + (Ch - ab)) + Sl) + Cl;
+  FAST_ERR = 2 ** -88 * D;
+  return a;
+}
+
+/**
+ * kl (or generalizedKl) decided by the fast path: the value, or NaN when the fast path does not
+ * apply or its bound does not certify the result (the caller then runs the accurate algorithm).
+ */
+function klValue(p: unknown, q: unknown, generalised: boolean): number {
+  const fp = fastVector(p);
+  const fq = fastVector(q);
+  if (fp === null || fq === null || fp.length > FAST_MAX_N) return NaN;
+  const h = klFast(fp, fq);
+  if (h === Infinity) return Infinity; // support mismatch (every entry checked)
+  if (h !== h) return NaN;
+  let r: number;
+  let err = FAST_ERR;
+  if (!generalised) {
+    r = h + FAST_LO;
+  } else {
+    // Σ_{p>0}(p·ln(p/q) − p + q) + Σ_{p=0} q = kl + Σq − Σp; the two additions of low parts
+    // (≤ 2u·(|lo| + |lo'|) < 2^-100·(Σ|terms| + Σ|q − p|)) are inside the slack of both bounds
+    const l = FAST_LO;
+    const dh = linearSumFast(fp, fq);
+    const s = h + dh;
+    const sb = s - h;
+    r = s + ((((h - (s - sb)) + (dh - sb)) + l) + FAST_LO);
+    err += FAST_ERR;
+  }
+  return err <= FAST_ACCEPT * Math.abs(r) ? r + 0 : NaN;
+}
+
+/** sign·Σ w·ln x decided by the fast path (+∞ on support mismatch), or NaN; see {@link klValue}. */
+function sumWLogXValue(w: unknown, x: unknown, sign: number): number {
+  const fw = fastVector(w);
+  const fx = fastVector(x);
+  if (fw === null || fx === null || fw.length > FAST_MAX_N) return NaN;
+  const h = sumWLogXFast(fw, fx);
+  if (h === -Infinity) return Infinity; // crossEntropy's support mismatch (every entry checked)
+  if (h !== h) return NaN;
+  const r = sign * (h + FAST_LO);
+  return FAST_ERR <= FAST_ACCEPT * Math.abs(r) ? r + 0 : NaN;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Kernels
 // ---------------------------------------------------------------------------------------------
 
@@ -642,6 +1254,8 @@ function scaledRetry(p: Vector, q: Vector, generalised: boolean): number {
  * | p_i > 1 (unnormalised) | the formula as given (may be negative)   |
  */
 export function entropy(p: Vector): number {
+  const f = sumWLogXValue(p, p, -1);
+  if (f === f) return f;
   p = probabilityVector('entropy', 'p', p);
   return -sumPLogQ(p, p) + 0;
 }
@@ -655,6 +1269,8 @@ export function entropy(p: Vector): number {
  * | p_i > 0, q_i = 0  | +∞ (support mismatch) |
  */
 export function crossEntropy(p: Vector, q: Vector): number {
+  const f = sumWLogXValue(p, q, -1);
+  if (f === f) return f;
   p = probabilityVector('crossEntropy', 'p', p);
   q = probabilityVector('crossEntropy', 'q', q);
   sameLength('crossEntropy', 'p', p, 'q', q);
@@ -670,6 +1286,8 @@ export function crossEntropy(p: Vector, q: Vector): number {
  * | p_i = 0 | term 0 |
  */
 export function negEntropy(p: Vector): number {
+  const f = sumWLogXValue(p, p, 1);
+  if (f === f) return f;
   p = probabilityVector('negEntropy', 'p', p);
   return sumPLogQ(p, p) + 0;
 }
@@ -727,11 +1345,15 @@ function sumPLogQScaled(p: Vector, q: Vector, e: number): number {
  * | p = q                 | 0 exactly                                   |
  * | exactly normalised    | ≥ 0, within 4 ulps (docs/accuracy.md)       |
  *
- * Algorithm: kl = Σ_{p_i>0} t_i + C with t_i = p_i·log(p_i/q_i) − p_i + q_i ≥ 0 (no cancellation,
- * each t_i to < 2^-58 relative, summed in double-double) and C = Σ_{p_i>0}(p_i − q_i) held
- * exactly; the final sum is correctly rounded.
+ * Algorithm: first the one-pass fast path ("Fast paths" above: table logarithm, compensated sum,
+ * a-posteriori bound); where its bound does not certify (½ + 2^-5) ulp — near-equal pairs, heavy
+ * cancellation — kl = Σ_{p_i>0} t_i + C with t_i = p_i·log(p_i/q_i) − p_i + q_i ≥ 0 (no
+ * cancellation, each t_i to < 2^-58 relative, summed in double-double) and C = Σ_{p_i>0}(p_i − q_i)
+ * held exactly; the final sum is correctly rounded.
  */
 export function kl(p: Vector, q: Vector): number {
+  const f = klValue(p, q, false);
+  if (f === f) return f;
   p = probabilityVector('kl', 'p', p);
   q = probabilityVector('kl', 'q', q);
   sameLength('kl', 'p', p, 'q', q);
@@ -748,6 +1370,8 @@ export function kl(p: Vector, q: Vector): number {
  * | p_i > 0, q_i = 0  | +∞    |
  */
 export function generalizedKl(p: Vector, q: Vector): number {
+  const f = klValue(p, q, true);
+  if (f === f) return f;
   p = probabilityVector('generalizedKl', 'p', p);
   q = probabilityVector('generalizedKl', 'q', q);
   sameLength('generalizedKl', 'p', p, 'q', q);
@@ -1276,6 +1900,25 @@ export const _internal = {
   twoProd(a: number, b: number): [number, number] {
     const h = twoProd(a, b);
     return [h, LO];
+  },
+  /** The fast path of kl / generalizedKl / the entropies: [hi, lo, error bound] (null: not applicable; ±∞: mismatch). */
+  fastKl(p: readonly number[], q: readonly number[]): [number, number, number] | null {
+    const h = klFast(p, q);
+    return h === h ? [h, Math.abs(h) < Infinity ? FAST_LO : 0, Math.abs(h) < Infinity ? FAST_ERR : 0] : null;
+  },
+  fastSumWLogX(w: readonly number[], x: readonly number[]): [number, number, number] | null {
+    const h = sumWLogXFast(w, x);
+    return h === h ? [h, Math.abs(h) < Infinity ? FAST_LO : 0, Math.abs(h) < Infinity ? FAST_ERR : 0] : null;
+  },
+  /** The value decided by the fast path, or NaN when the accurate fallback would run. */
+  fastValue(fn: 'kl' | 'generalizedKl' | 'entropy' | 'crossEntropy' | 'negEntropy', args: ReadonlyArray<readonly number[]>): number {
+    const p = args[0]!;
+    if (fn === 'kl' || fn === 'generalizedKl') return klValue(p, args[1]!, fn === 'generalizedKl');
+    return sumWLogXValue(p, fn === 'crossEntropy' ? args[1]! : p, fn === 'negEntropy' ? 1 : -1);
+  },
+  /** The fast-path table (g, T1, T2 per interval) and its constants, for the error analysis in the tests. */
+  fastTable(): { tab: Float64Array; off: number; one: number; eps: number; epsE: number; accept: number; ln2Rest: number } {
+    return { tab: FAST_TAB.slice(), off: FAST_OFF, one: FAST_ONE, eps: FAST_EPS, epsE: FAST_EPS_E, accept: FAST_ACCEPT, ln2Rest: FAST_LN2_REST };
   },
   exactSum(xs: readonly number[]): number {
     const parts: number[] = [];
