@@ -2,7 +2,7 @@
 import test from 'ava';
 import fc from 'fast-check';
 import Decimal from 'decimal.js';
-import { expFixed, FIXED_ERROR_UNITS, lnDoubleFixed, lnFixed, ln2Fixed, roundShift, bitLengthPositive } from '../src/numeric/fixed';
+import { doubleParts, expFixed, FIXED_ERROR_UNITS, lnDoubleFixed, lnFixed, lnSignificandRatioFixed, ln2Fixed, roundShift, bitLengthPositive } from '../src/numeric/fixed';
 import { toDecimal } from '../src/numeric/exact';
 import { dyOf } from '../src/numeric/dyadic';
 
@@ -103,4 +103,22 @@ test('helpers', (t) => {
   t.is(bitLengthPositive(0n), 0);
   t.is(bitLengthPositive((1n << 52n) + 1n), 53);
   t.is(bitLengthPositive(1n << 100n), 101);
+});
+
+test('lnSignificandRatioFixed: ln(y_a/y_b) of two significands within budget, both sides of 1, at several scales', (t) => {
+  fc.assert(fc.property(
+    fc.constantFrom(64, 140, 400, 1000),
+    fc.double({ min: 1e-300, max: 1e300, noNaN: true }),
+    fc.oneof(fc.double({ min: 1e-300, max: 1e300, noNaN: true }), fc.double({ min: 1, max: 2, noNaN: true })),
+    (F, a, b) => {
+      const pa = doubleParts(a), pb = doubleParts(b);
+      const L = lnSignificandRatioFixed(pa, pb, F);
+      const Wf = W.clone({ precision: Math.ceil(F / 3.3) + 30 });
+      const exact = new Wf(pa.sig.toString()).div(new Wf(pb.sig.toString())).ln();
+      const got = new Wf(L.toString()).div(new Wf(2).pow(F));
+      return got.minus(exact).abs().times(new Wf(2).pow(F)).toNumber() <= Number(FIXED_ERROR_UNITS);
+    },
+  ), { numRuns: 300 });
+  // Equal significands: exactly 0.
+  t.is(lnSignificandRatioFixed(doubleParts(0.75), doubleParts(1.5), 200), 0n);
 });

@@ -12,6 +12,7 @@ import { InvalidInputError, InvalidReason } from '../src/numeric/errors';
 import { decimalContext } from '../src/numeric/context';
 import { LogForm, coprimeBase, logPartIsExactlyZero } from '../src/numeric/logform';
 import { dyOf } from '../src/numeric/dyadic';
+import { anyPair } from '../src/generators';
 
 const O = Decimal.clone({ precision: 90, minE: -9e15, maxE: 9e15 });
 const X = (x: number) => toDecimal(x, O);
@@ -287,4 +288,24 @@ test('general Bregman divergence agrees with the exact negative-entropy form', (
 test('determinism: same inputs, same digits', (t) => {
   const p = [0.1, 0.2, 0.3, 0.4], q = [0.4, 0.3, 0.2, 0.1];
   t.is(ref.kl(p, q).toString(), ref.kl(p.slice(), q.slice()).toString());
+});
+
+test('kl and generalizedKl: the ratio pass (one logarithm of p_i/q_i) gives exactly the two-logarithm result, shared values included', (t) => {
+  const D = Decimal.clone({ precision: 60 });
+  const twoLogs = (p: number[], q: number[]) => {
+    const f = new LogForm();
+    for (let i = 0; i < p.length; i++) {
+      if (p[i] === 0) continue;
+      if (q[i] === 0) return 'Infinity';
+      const c = dyOf(p[i]!);
+      f.addLog(c, p[i]!).addLog({ m: -c.m, e: c.e }, q[i]!);
+    }
+    return f.evaluate(40, D).toString();
+  };
+  const shared = fc.array(fc.constantFrom(0.5, 0.25, 0.125, 0.1, 1e-300, 0.3), { minLength: 1, maxLength: 6 });
+  fc.assert(fc.property(fc.oneof(anyPair().map(({ p, q }) => [p, q] as const), fc.tuple(shared, shared).filter(([a, b]) => a.length === b.length)), ([p, q]) => {
+    return ref.kl(p as number[], q as number[]).toString() === twoLogs(p as number[], q as number[]);
+  }), { numRuns: 300 });
+  t.is(ref.kl([0.5, 0.5], [0.25, 1]).toString(), '0', 'ln-part exactly zero through ratios');
+  t.is(ref.kl([0.25, 0.25, 0.5], [0.25, 0.5, 0.25]).toString(), ref.kl([0.25, 0.5, 0.25], [0.25, 0.25, 0.5]).toString(), 'a permutation with shared values');
 });

@@ -20,7 +20,7 @@
  */
 import type Decimal from 'decimal.js';
 import { Dy, dyAdd, dyIsZero, dyMul, dyOf, Rat, ratAdd, ratOfDy } from './dyadic';
-import { FIXED_ERROR_UNITS, bitLengthPositive, doubleParts, ln2Wide, lnSignificandFixed } from './fixed';
+import { FIXED_ERROR_UNITS, bitLengthPositive, doubleParts, ln2Wide, lnSignificandFixed, lnSignificandRatioFixed } from './fixed';
 import { Rounded, roundRational, roundScaled, roundedToDecimal, sameRounded } from './rounding';
 
 const LOG2_10 = Math.log2(10);
@@ -28,8 +28,16 @@ const LOG2_10 = Math.log2(10);
 const MAX_WORKING_BITS = 1 << 17;
 
 /** Builder for R + Σ c_i ln x_i. */
+/** c·(ln x − ln y), recorded by {@link LogForm.addLogRatio} (numerically: one logarithm of x/y). */
+export interface LogRatio {
+  x: number;
+  y: number;
+  c: Dy;
+}
+
 export class LogForm {
   private readonly coeffs = new Map<number, Dy>();
+  private readonly ratios: Array<{ x: number; y: number; c: Dy; negC: Dy }> = [];
   private readonly rationals: Rat[] = [];
   private dyadicPart: Dy = { m: 0n, e: 0 };
 
@@ -40,6 +48,26 @@ export class LogForm {
     const prev = this.coeffs.get(x);
     this.coeffs.set(x, prev === undefined ? c : dyAdd(prev, c));
     return this;
+  }
+
+  /**
+   * Adds c·ln(x) − c·ln(y) (the kl term p·ln(p/q)). Symbolically the same as two addLog calls (and
+   * merged like them); when neither x nor y is shared with another term, the numeric pass evaluates
+   * the pair as one logarithm of x/y.
+   */
+  addLogRatio(c: Dy, x: number, y: number): this {
+    if (c.m === 0n) return this;
+    const negC = { m: -c.m, e: c.e };
+    this.addLog(c, x).addLog(negC, y);
+    this.ratios.push({ x, y, c, negC });
+    return this;
+  }
+
+  /** The recorded ratios whose two terms are still exactly c·ln x and −c·ln y (not merged with others). */
+  ratioPairs(): LogRatio[] {
+    const out: LogRatio[] = [];
+    for (const r of this.ratios) if (this.coeffs.get(r.x) === r.c && this.coeffs.get(r.y) === r.negC) out.push({ x: r.x, y: r.y, c: r.c });
+    return out;
   }
 
   /** Adds the exact value of the double a times ln(x). */
@@ -76,7 +104,7 @@ export class LogForm {
 
   /** Evaluates to `digits` significant digits, correctly rounded, as a Decimal of `D`. */
   evaluate(digits: number, D: Decimal.Constructor): Decimal {
-    return roundedToDecimal(evaluateRounded(this.terms(), this.rationalParts(), digits), D);
+    return roundedToDecimal(evaluateRounded(this.terms(), this.rationalParts(), digits, this.ratioPairs()), D);
   }
 }
 
@@ -87,8 +115,12 @@ interface Prepared {
   parts: ReturnType<typeof doubleParts>;
 }
 
-/** Correctly rounded value of R + Σ c ln x (null for exactly zero). */
-export function evaluateRounded(terms: Array<[number, Dy]>, rationals: Rat[], digits: number): Rounded | null {
+/**
+ * Correctly rounded value of R + Σ c ln x (null for exactly zero). `pairs` (optional) are terms
+ * c·ln x and −c·ln y of `terms` that the numeric pass may evaluate as c·ln(x/y): one logarithm
+ * instead of two. Their powers of two still go to K exactly; the exactness test sees every term.
+ */
+export function evaluateRounded(terms: Array<[number, Dy]>, rationals: Rat[], digits: number, pairs: readonly LogRatio[] = []): Rounded | null {
   if (terms.length === 0) return roundExactRational(rationals, digits);
 
   // Split ln x = k ln 2 + ln y, y ∈ [1,2): the k-parts are collected exactly into K.
@@ -106,6 +138,14 @@ export function evaluateRounded(terms: Array<[number, Dy]>, rationals: Rat[], di
   if (K.m !== 0n) magnitude = Math.max(magnitude, K.e + bitLengthPositive(K.m < 0n ? -K.m : K.m) + 1);
   for (const r of rationals) magnitude = Math.max(magnitude, bitLengthPositive(abs(r.num)) - bitLengthPositive(r.den) + 2);
   const nBits = Math.ceil(Math.log2(prepared.length + rationals.length + 2));
+  // Terms evaluated through a ratio are skipped by the single-term loop.
+  const partsOf = new Map<number, Prepared>();
+  const single: Prepared[] = [];
+  if (pairs.length > 0) {
+    const inPair = new Set<number>();
+    for (const r of pairs) inPair.add(r.x).add(r.y);
+    for (const p of prepared) if (inPair.has(p.x)) partsOf.set(p.x, p); else single.push(p);
+  } else single.push(...prepared);
 
   let W = quantize(Math.ceil(digits * LOG2_10) + 12 + nBits);
   let exactnessChecked = false;
@@ -115,11 +155,18 @@ export function evaluateRounded(terms: Array<[number, Dy]>, rationals: Rat[], di
     const A = magnitude - F - nBits - 8;
     let S = 0n;
     let E = 0n;
-    for (const p of prepared) {
+    for (const p of single) {
       const L = lnSignificandFixed(p.parts, F); // ln y · 2^F, error ≤ FIXED_ERROR_UNITS
       const shift = p.c.e - F - A; // value c·L·2^-F in units of 2^A
       S += shiftSigned(p.c.m * L, shift);
       E += ceilShift(abs(p.c.m) * FIXED_ERROR_UNITS, shift) + 1n;
+    }
+    for (const r of pairs) {
+      // c·(ln y_x − ln y_y) = c·ln(y_x/y_y), error ≤ FIXED_ERROR_UNITS units of 2^-F
+      const L = lnSignificandRatioFixed(partsOf.get(r.x)!.parts, partsOf.get(r.y)!.parts, F);
+      const shift = r.c.e - F - A;
+      S += shiftSigned(r.c.m * L, shift);
+      E += ceilShift(abs(r.c.m) * FIXED_ERROR_UNITS, shift) + 1n;
     }
     if (K.m !== 0n) {
       const L2 = ln2Wide(F); // ln 2 at scale F + 64, error ≤ 1 unit there

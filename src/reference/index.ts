@@ -101,8 +101,7 @@ export function kl(p: Vector, q: Vector, opts?: ReferenceOptions): Decimal {
     if (pi === 0) continue;
     const qi = q[i]!;
     if (qi === 0) return posInf(D);
-    const c = dyOf(pi);
-    f.addLog(c, pi).addLog(neg(c), qi);
+    f.addLogRatio(dyOf(pi), pi, qi);
   }
   return f.evaluate(digits, D);
 }
@@ -129,8 +128,7 @@ export function generalizedKl(p: Vector, q: Vector, opts?: ReferenceOptions): De
     rational = dyAdd(rational, dySub(dyOf(qi), dyOf(pi)));
     if (pi === 0) continue;
     if (qi === 0) return posInf(D);
-    const c = dyOf(pi);
-    f.addLog(c, pi).addLog(neg(c), qi);
+    f.addLogRatio(dyOf(pi), pi, qi);
   }
   f.addDyadic(rational);
   return f.evaluate(digits, D);
