@@ -135,7 +135,7 @@ export const asymmetry: Theorem<P> = {
       const exactSign = ea.cmp(eb);
       const floatSign = Math.sign(a - b);
       const note = problems.length === 0 && exactSign !== floatSign
-        ? `the asymmetry KL(p‖q) − KL(q‖p) = ${fmtDec(ea.minus(eb))} is below float64 resolution here: the kernel values compare as ${a} vs ${b}`
+        ? `the asymmetry KL(p‖q) − KL(q‖p) = ${fmtDec(ea.minus(eb))} is below float64 resolution here: the float64 values compare as ${a} vs ${b}`
         : undefined;
       return { ok: problems.length === 0, ...(problems.length ? { message: problems.join('; ') } : {}), ...(note ? { note } : {}) };
     },
@@ -246,7 +246,7 @@ export const noTriangle: Theorem<T> = {
       const exactViolated = exacts.pq!.gt(exacts.pr!.plus(exacts.rq!));
       const floatViolated = vals.pq! > vals.pr! + vals.rq!;
       const note = problems.length === 0 && exactViolated !== floatViolated
-        ? `the triangle defect ${fmtDec(exacts.pq!.minus(exacts.pr!).minus(exacts.rq!))} is below float64 resolution: the kernels ${floatViolated ? 'violate' : 'satisfy'} the inequality, the exact values ${exactViolated ? 'violate' : 'satisfy'} it`
+        ? `the triangle defect ${fmtDec(exacts.pq!.minus(exacts.pr!).minus(exacts.rq!))} is below float64 resolution: the float64 values ${floatViolated ? 'violate' : 'satisfy'} the inequality, the exact values ${exactViolated ? 'violate' : 'satisfy'} it`
         : undefined;
       return { ok: problems.length === 0, ...(problems.length ? { message: problems.join('; ') } : {}), ...(note ? { note } : {}) };
     },

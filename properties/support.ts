@@ -365,7 +365,7 @@ export const support: Theorem<I> = {
         const j = judge('kl', [a, b], v, exact, { mode: mode === 'strict' && strictApplies('kl', [a, b], exact) ? 'strict' : 'standard' });
         if (!j.ok) problems.push(`${name} = ${v}, exact ${fmtDec(exact)}: ${j.reason} (error ${j.absError}, allowed ${j.bound})`);
         if (a.some((x, i) => b[i]! > 0 && x / b[i]! === Infinity)) {
-          notes.push(`${name}: some ratio ${an}_i/${bn}_i overflows to +∞ in float64, yet the exact KL is finite (${fmtDec(exact)}; the kernel gives ${v})`);
+          notes.push(`${name}: some ratio ${an}_i/${bn}_i overflows to +∞ in float64, yet the exact KL is finite (${fmtDec(exact)}; the implementation gives ${v})`);
         }
       }
       return {
