@@ -116,6 +116,17 @@ interface Prepared {
 }
 
 /**
+ * |c|·2^-s as a double, rounded with relative error ≤ 2^-52 and never below the truth by more than
+ * that (long mantissas are truncated, then bumped by one unit). Underflows to 0 only when
+ * |c|·2^-s < 2^-1074.
+ */
+function absDyScaled(c: Dy, s: number): number {
+  const m = c.m < 0n ? -c.m : c.m;
+  const b = bitLengthPositive(m);
+  return b > 60 ? (Number(m >> BigInt(b - 60)) + 1) * 2 ** (c.e + b - 60 - s) : Number(m) * 2 ** (c.e - s);
+}
+
+/**
  * Correctly rounded value of R + Σ c ln x (null for exactly zero). `pairs` (optional) are terms
  * c·ln x and −c·ln y of `terms` that the numeric pass may evaluate as c·ln(x/y): one logarithm
  * instead of two. Their powers of two still go to K exactly; the exactness test sees every term.
@@ -146,6 +157,12 @@ export function evaluateRounded(terms: Array<[number, Dy]>, rationals: Rat[], di
     for (const r of pairs) inPair.add(r.x).add(r.y);
     for (const p of prepared) if (inPair.has(p.x)) partsOf.set(p.x, p); else single.push(p);
   } else single.push(...prepared);
+  // Σ|c| over the logarithms the numeric pass takes (a pair counts once), scaled by 2^-maxCoeffExp,
+  // in doubles — for the error bound E below.
+  let sumAbsC = 0;
+  for (const p of single) sumAbsC += absDyScaled(p.c, maxCoeffExp);
+  for (const r of pairs) sumAbsC += absDyScaled(r.c, maxCoeffExp);
+  const nLogs = single.length + pairs.length;
 
   let W = quantize(Math.ceil(digits * LOG2_10) + 12 + nBits);
   let exactnessChecked = false;
@@ -154,19 +171,24 @@ export function evaluateRounded(terms: Array<[number, Dy]>, rationals: Rat[], di
     // Accumulator unit 2^A, fine enough that per-term truncation is negligible.
     const A = magnitude - F - nBits - 8;
     let S = 0n;
-    let E = 0n;
+    // Error of the logarithms, in units of 2^A: Σ|c|·FIXED_ERROR_UNITS·2^(−F−A), plus < 1 per
+    // logarithm for truncating c·L. The sum is taken in doubles, scaled by 2^-maxCoeffExp (so the
+    // factor 2^(maxCoeffExp−F−A) ≤ 2^(nBits−2) cannot overflow): each |c| and each addition is
+    // rounded with relative error ≤ 2^-52, which (1 + (2n+2)·2^-52) covers; a |c| that underflows is
+    // below 2^-1074 of the largest, so its share is below one unit, covered by a second unit per
+    // logarithm. One conversion to BigInt instead of five BigInt operations per logarithm.
+    const slack = 1 + (2 * nLogs + 2) * 2 ** -52;
+    let E = BigInt(Math.ceil(sumAbsC * Number(FIXED_ERROR_UNITS) * 2 ** (maxCoeffExp - F - A) * slack)) + 2n * BigInt(nLogs);
     for (const p of single) {
       const L = lnSignificandFixed(p.parts, F); // ln y · 2^F, error ≤ FIXED_ERROR_UNITS
       const shift = p.c.e - F - A; // value c·L·2^-F in units of 2^A
       S += shiftSigned(p.c.m * L, shift);
-      E += ceilShift(abs(p.c.m) * FIXED_ERROR_UNITS, shift) + 1n;
     }
     for (const r of pairs) {
       // c·(ln y_x − ln y_y) = c·ln(y_x/y_y), error ≤ FIXED_ERROR_UNITS units of 2^-F
       const L = lnSignificandRatioFixed(partsOf.get(r.x)!.parts, partsOf.get(r.y)!.parts, F);
       const shift = r.c.e - F - A;
       S += shiftSigned(r.c.m * L, shift);
-      E += ceilShift(abs(r.c.m) * FIXED_ERROR_UNITS, shift) + 1n;
     }
     if (K.m !== 0n) {
       const L2 = ln2Wide(F); // ln 2 at scale F + 64, error ≤ 1 unit there
