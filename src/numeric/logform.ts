@@ -140,15 +140,9 @@ export function evaluateRounded(terms: Array<[number, Dy]>, rationals: Rat[], di
   const prepared: Prepared[] = [];
   for (const [x, c] of terms) {
     const parts = doubleParts(x);
-    K = dyAdd(K, dyMul(c, { m: BigInt(parts.k), e: 0 }));
     prepared.push({ x, c, k: parts.k, parts });
     maxCoeffExp = Math.max(maxCoeffExp, c.e + bitLengthPositive(c.m < 0n ? -c.m : c.m));
   }
-  // Magnitude estimate of the whole (log2), to place the accumulator's scale.
-  let magnitude = maxCoeffExp + 10; // |ln y| < 1 per term, plus slack for sums
-  if (K.m !== 0n) magnitude = Math.max(magnitude, K.e + bitLengthPositive(K.m < 0n ? -K.m : K.m) + 1);
-  for (const r of rationals) magnitude = Math.max(magnitude, bitLengthPositive(abs(r.num)) - bitLengthPositive(r.den) + 2);
-  const nBits = Math.ceil(Math.log2(prepared.length + rationals.length + 2));
   // Terms evaluated through a ratio are skipped by the single-term loop.
   const partsOf = new Map<number, Prepared>();
   const single: Prepared[] = [];
@@ -157,6 +151,17 @@ export function evaluateRounded(terms: Array<[number, Dy]>, rationals: Rat[], di
     for (const r of pairs) inPair.add(r.x).add(r.y);
     for (const p of prepared) if (inPair.has(p.x)) partsOf.set(p.x, p); else single.push(p);
   } else single.push(...prepared);
+  // K = Σ c·k exactly: c·k per single term, c·(k_x − k_y) per pair (one product instead of two).
+  for (const p of single) K = dyAdd(K, dyMul(p.c, { m: BigInt(p.k), e: 0 }));
+  for (const r of pairs) {
+    const dk = partsOf.get(r.x)!.k - partsOf.get(r.y)!.k;
+    if (dk !== 0) K = dyAdd(K, dyMul(r.c, { m: BigInt(dk), e: 0 }));
+  }
+  // Magnitude estimate of the whole (log2), to place the accumulator's scale.
+  let magnitude = maxCoeffExp + 10; // |ln y| < 1 per term, plus slack for sums
+  if (K.m !== 0n) magnitude = Math.max(magnitude, K.e + bitLengthPositive(K.m < 0n ? -K.m : K.m) + 1);
+  for (const r of rationals) magnitude = Math.max(magnitude, bitLengthPositive(abs(r.num)) - bitLengthPositive(r.den) + 2);
+  const nBits = Math.ceil(Math.log2(prepared.length + rationals.length + 2));
   // Σ|c| over the logarithms the numeric pass takes (a pair counts once), scaled by 2^-maxCoeffExp,
   // in doubles — for the error bound E below.
   let sumAbsC = 0;
