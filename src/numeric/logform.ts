@@ -35,9 +35,16 @@ export interface LogRatio {
   c: Dy;
 }
 
+/** A coefficient added by addLogRatio: tagged with its pair and side, so that evaluate() recognises
+ *  an unmerged pair member by identity of the stored object (merging creates a new, untagged one). */
+interface PairDy extends Dy {
+  readonly pair: number;
+  readonly side: 0 | 1;
+}
+
 export class LogForm {
   private readonly coeffs = new Map<number, Dy>();
-  private readonly ratios: Array<{ x: number; y: number; c: Dy; negC: Dy }> = [];
+  private readonly ratios: Array<{ x: number; y: number; c: PairDy; negC: PairDy }> = [];
   private readonly rationals: Rat[] = [];
   private dyadicPart: Dy = { m: 0n, e: 0 };
 
@@ -57,17 +64,39 @@ export class LogForm {
    */
   addLogRatio(c: Dy, x: number, y: number): this {
     if (c.m === 0n) return this;
-    const negC = { m: -c.m, e: c.e };
-    this.addLog(c, x).addLog(negC, y);
-    this.ratios.push({ x, y, c, negC });
+    const pair = this.ratios.length;
+    const cT: PairDy = { m: c.m, e: c.e, pair, side: 0 };
+    const negC: PairDy = { m: -c.m, e: c.e, pair, side: 1 };
+    this.addLog(cT, x).addLog(negC, y);
+    this.ratios.push({ x, y, c: cT, negC });
     return this;
   }
 
-  /** The recorded ratios whose two terms are still exactly c·ln x and −c·ln y (not merged with others). */
-  ratioPairs(): LogRatio[] {
-    const out: LogRatio[] = [];
-    for (const r of this.ratios) if (this.coeffs.get(r.x) === r.c && this.coeffs.get(r.y) === r.negC) out.push({ x: r.x, y: r.y, c: r.c });
-    return out;
+  /**
+   * The nonzero terms split into singles and the recorded ratios whose two terms are still exactly
+   * c·ln x and −c·ln y (neither merged with another term nor dropped as ln 1). A ratio with one side
+   * merged contributes its other side as a single. No lookups by value: pair members are recognised
+   * by their tags.
+   */
+  split(): { singles: Array<[number, Dy]>; pairs: LogRatio[] } {
+    const singles: Array<[number, Dy]> = [];
+    const n = this.ratios.length;
+    const seen = n > 0 ? new Uint8Array(n) : null;
+    for (const [x, c] of this.coeffs) {
+      if (c.m === 0n) continue;
+      const t = c as PairDy;
+      if (t.pair !== undefined && this.ratios[t.pair]![t.side === 0 ? 'c' : 'negC'] === c) seen![t.pair]! |= t.side === 0 ? 1 : 2;
+      else singles.push([x, c]);
+    }
+    const pairs: LogRatio[] = [];
+    for (let i = 0; i < n; i++) {
+      const r = this.ratios[i]!;
+      const b = seen![i]!;
+      if (b === 3) pairs.push({ x: r.x, y: r.y, c: r.c });
+      else if (b === 1) singles.push([r.x, r.c]);
+      else if (b === 2) singles.push([r.y, r.negC]);
+    }
+    return { singles, pairs };
   }
 
   /** Adds the exact value of the double a times ln(x). */
@@ -104,7 +133,8 @@ export class LogForm {
 
   /** Evaluates to `digits` significant digits, correctly rounded, as a Decimal of `D`. */
   evaluate(digits: number, D: Decimal.Constructor): Decimal {
-    return roundedToDecimal(evaluateRounded(this.terms(), this.rationalParts(), digits, this.ratioPairs()), D);
+    const { singles, pairs } = this.split();
+    return roundedToDecimal(evaluateRounded(singles, this.rationalParts(), digits, pairs), D);
   }
 }
 
@@ -127,41 +157,44 @@ function absDyScaled(c: Dy, s: number): number {
 }
 
 /**
- * Correctly rounded value of R + Σ c ln x (null for exactly zero). `pairs` (optional) are terms
- * c·ln x and −c·ln y of `terms` that the numeric pass may evaluate as c·ln(x/y): one logarithm
- * instead of two. Their powers of two still go to K exactly; the exactness test sees every term.
+ * Correctly rounded value of R + Σ c ln x + Σ c·(ln x − ln y) (null for exactly zero): `terms` are
+ * single terms c·ln x, `pairs` (optional) terms c·ln x − c·ln y on values x, y that appear nowhere
+ * else, evaluated numerically as c·ln(x/y): one logarithm instead of two. Their powers of two still
+ * go to K exactly; the exactness test sees every term.
  */
 export function evaluateRounded(terms: Array<[number, Dy]>, rationals: Rat[], digits: number, pairs: readonly LogRatio[] = []): Rounded | null {
-  if (terms.length === 0) return roundExactRational(rationals, digits);
+  if (terms.length === 0 && pairs.length === 0) return roundExactRational(rationals, digits);
 
   // Split ln x = k ln 2 + ln y, y ∈ [1,2): the k-parts are collected exactly into K.
   let K: Dy = { m: 0n, e: 0 };
   let maxCoeffExp = -Infinity; // max over i of log2|c_i| (upper estimate)
-  const prepared: Prepared[] = [];
+  const single: Prepared[] = [];
   for (const [x, c] of terms) {
     const parts = doubleParts(x);
-    prepared.push({ x, c, k: parts.k, parts });
+    single.push({ x, c, k: parts.k, parts });
+    K = dyAdd(K, dyMul(c, { m: BigInt(parts.k), e: 0 }));
     maxCoeffExp = Math.max(maxCoeffExp, c.e + bitLengthPositive(c.m < 0n ? -c.m : c.m));
   }
-  // Terms evaluated through a ratio are skipped by the single-term loop.
-  const partsOf = new Map<number, Prepared>();
-  const single: Prepared[] = [];
-  if (pairs.length > 0) {
-    const inPair = new Set<number>();
-    for (const r of pairs) inPair.add(r.x).add(r.y);
-    for (const p of prepared) if (inPair.has(p.x)) partsOf.set(p.x, p); else single.push(p);
-  } else single.push(...prepared);
-  // K = Σ c·k exactly: c·k per single term, c·(k_x − k_y) per pair (one product instead of two).
-  for (const p of single) K = dyAdd(K, dyMul(p.c, { m: BigInt(p.k), e: 0 }));
+  // Pairs: K takes c·(k_x − k_y), one product instead of two.
+  const pairParts: Array<{ r: LogRatio; px: ReturnType<typeof doubleParts>; py: ReturnType<typeof doubleParts> }> = [];
   for (const r of pairs) {
-    const dk = partsOf.get(r.x)!.k - partsOf.get(r.y)!.k;
+    const px = doubleParts(r.x), py = doubleParts(r.y);
+    pairParts.push({ r, px, py });
+    const dk = px.k - py.k;
     if (dk !== 0) K = dyAdd(K, dyMul(r.c, { m: BigInt(dk), e: 0 }));
+    maxCoeffExp = Math.max(maxCoeffExp, r.c.e + bitLengthPositive(r.c.m < 0n ? -r.c.m : r.c.m));
   }
+  // Every term, for the exactness test (built only if it runs).
+  const allTerms = (): Array<{ x: number; c: Dy }> => [
+    ...single,
+    ...pairs.flatMap((r) => [{ x: r.x, c: r.c }, { x: r.y, c: { m: -r.c.m, e: r.c.e } }]),
+  ];
+  const nTerms = single.length + 2 * pairs.length;
   // Magnitude estimate of the whole (log2), to place the accumulator's scale.
   let magnitude = maxCoeffExp + 10; // |ln y| < 1 per term, plus slack for sums
   if (K.m !== 0n) magnitude = Math.max(magnitude, K.e + bitLengthPositive(K.m < 0n ? -K.m : K.m) + 1);
   for (const r of rationals) magnitude = Math.max(magnitude, bitLengthPositive(abs(r.num)) - bitLengthPositive(r.den) + 2);
-  const nBits = Math.ceil(Math.log2(prepared.length + rationals.length + 2));
+  const nBits = Math.ceil(Math.log2(nTerms + rationals.length + 2));
   // Σ|c| over the logarithms the numeric pass takes (a pair counts once), scaled by 2^-maxCoeffExp,
   // in doubles — for the error bound E below.
   let sumAbsC = 0;
@@ -189,9 +222,9 @@ export function evaluateRounded(terms: Array<[number, Dy]>, rationals: Rat[], di
       const shift = p.c.e - F - A; // value c·L·2^-F in units of 2^A
       S += shiftSigned(p.c.m * L, shift);
     }
-    for (const r of pairs) {
+    for (const { r, px, py } of pairParts) {
       // c·(ln y_x − ln y_y) = c·ln(y_x/y_y), error ≤ FIXED_ERROR_UNITS units of 2^-F
-      const L = lnSignificandRatioFixed(partsOf.get(r.x)!.parts, partsOf.get(r.y)!.parts, F);
+      const L = lnSignificandRatioFixed(px, py, F);
       const shift = r.c.e - F - A;
       S += shiftSigned(r.c.m * L, shift);
     }
@@ -215,7 +248,7 @@ export function evaluateRounded(terms: Array<[number, Dy]>, rationals: Rat[], di
       if (sameRounded(lo, hi)) return lo;
     } else if (!exactnessChecked) {
       exactnessChecked = true;
-      if (logPartIsExactlyZero(prepared, K)) return roundExactRational(rationals, digits);
+      if (logPartIsExactlyZero(allTerms(), K)) return roundExactRational(rationals, digits);
     }
     // Not decided: raise the precision by what the interval says is missing, at least 32 bits.
     const missing = absS > E ? 24 : Math.max(bitLengthPositive(E) - bitLengthPositive(absS || 1n), 0) + 16;
