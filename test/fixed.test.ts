@@ -122,3 +122,25 @@ test('lnSignificandRatioFixed: ln(y_a/y_b) of two significands within budget, bo
   // Equal significands: exactly 0.
   t.is(lnSignificandRatioFixed(doubleParts(0.75), doubleParts(1.5), 200), 0n);
 });
+
+test('lnDoubleFixed and lnSignificandRatioFixed at every stage-1 bucket edge (indices chosen in double arithmetic)', (t) => {
+  const F = 140;
+  const Wf = W.clone({ precision: 80 });
+  let worst = 0;
+  for (let j = 0; j < 256; j++) {
+    for (const m of [-3, -1, 0, 1, 3]) {
+      const x = (1 + j / 256) + m * 2 ** -52;
+      if (!(x >= 1 && x < 2)) continue;
+      const exact = toDecimal(x, Wf).ln();
+      const got = new Wf(lnDoubleFixed(x, F).toString()).div(new Wf(2).pow(F));
+      worst = Math.max(worst, got.minus(exact).abs().times(new Wf(2).pow(F)).toNumber());
+      // and as a ratio x / (1 + 2^-52·|m|), whose quotient also sits next to the edge
+      const b = 1 + Math.abs(m) * 2 ** -52;
+      const L = lnSignificandRatioFixed(doubleParts(x), doubleParts(b), F);
+      const ex2 = toDecimal(x, Wf).div(toDecimal(b, Wf)).ln();
+      worst = Math.max(worst, new Wf(L.toString()).div(new Wf(2).pow(F)).minus(ex2).abs().times(new Wf(2).pow(F)).toNumber());
+    }
+  }
+  t.true(worst <= Number(FIXED_ERROR_UNITS), `worst ${worst} units`);
+  t.true(worst < 1, `measured worst ${worst} units of 2^-F`);
+});

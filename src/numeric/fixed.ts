@@ -198,6 +198,37 @@ function lnUnit(Y: bigint, t: ScaleTables, j1?: number): bigint {
   return acc + 2n * atanhSeries(S, Fn);
 }
 
+/** Reciprocals of stages 2..4 as doubles (r·2^-R), for choosing indices in double arithmetic. */
+const recipDouble: number[][] = stages.map((st) => st.recip.map((r) => Number(r) * 2 ** -st.R));
+
+/**
+ * lnUnit with the table indices chosen in double arithmetic: `y` ≈ Y·2^-F (any double within
+ * 2^-50 relative). The BigInt work per stage is one product, one shift and one addition; the index
+ * needs none. An index computed from the approximation can differ from the exact one only at a
+ * half-way point, where either neighbour keeps |Y·Π r − 1| < 2^-31 instead of 2^-32; any index
+ * is correct — the final series converges for every |t| < 1/2 — the bound only keeps it short
+ * (at most one more term). Same error budget as lnUnit.
+ */
+function lnUnitD(Y: bigint, y: number, t: ScaleTables): bigint {
+  const Fn = t.Fn;
+  const j1 = Math.floor((y - 1) * 256);
+  let st = stages[0]!;
+  let acc = negLnR(t, 0, j1);
+  Y = (Y * st.recip[j1]!) >> st.Rn;
+  y *= recipDouble[0]![j1]!;
+  for (let s = 1; s < STAGES; s++) {
+    st = stages[s]!;
+    const idx = Math.round((y - 1) * 2 ** (STAGE_BITS * s + 8)) - st.jMin;
+    acc += negLnR(t, s, idx);
+    Y = (Y * st.recip[idx]!) >> st.Rn;
+    y *= recipDouble[s]![idx]!;
+  }
+  const T = Y - t.one;
+  if (T === 0n) return acc;
+  const S = (T << Fn) / ((t.one << 1n) + T);
+  return acc + 2n * atanhSeries(S, Fn);
+}
+
 /** k·ln 2 at scale F with the wide constant (error < 1/4 unit for |k| < 2^22). */
 function kLn2(k: bigint, t: ScaleTables): bigint {
   return roundShift(k * t.ln2Wide, 64);
@@ -260,7 +291,7 @@ export function doubleParts(x: number): DoubleParts {
 export function lnSignificandFixed(parts: DoubleParts, F: number): bigint {
   const Fi = F + INTERNAL_GUARD;
   const t = tablesFor(Fi);
-  return roundShift(lnUnit(parts.sig << BigInt(Fi - 52), t, parts.j1), INTERNAL_GUARD);
+  return roundShift(lnUnitD(parts.sig << BigInt(Fi - 52), Number(parts.sig) * 2 ** -52, t), INTERNAL_GUARD);
 }
 
 /**
@@ -275,8 +306,9 @@ export function lnSignificandRatioFixed(a: DoubleParts, b: DoubleParts, F: numbe
   const Fi = F + INTERNAL_GUARD;
   const t = tablesFor(Fi);
   const Q = (a.sig << t.Fn) / b.sig;
-  if (Q >= t.one) return roundShift(lnUnit(Q, t), INTERNAL_GUARD);
-  return roundShift(lnUnit(Q << 1n, t) - kLn2(1n, t), INTERNAL_GUARD);
+  const y = Number(a.sig) / Number(b.sig); // within 2^-52 relative of Q·2^-Fi (≤ 1 unit apart)
+  if (Q >= t.one) return roundShift(lnUnitD(Q, y < 1 ? 1 : y, t), INTERNAL_GUARD);
+  return roundShift(lnUnitD(Q << 1n, Math.min(2 * y, 2 - 2 ** -52), t) - kLn2(1n, t), INTERNAL_GUARD);
 }
 
 /** ln(x) at scale F for a positive finite double x (error ≤ FIXED_ERROR_UNITS units). */
