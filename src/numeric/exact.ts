@@ -46,16 +46,11 @@ export function splitDouble(x: number): { negative: boolean; hi: number; lo: num
 /** The exact dyadic value of a finite double, with an odd mantissa (trailing zeros moved to the exponent). */
 export function toDyadic(x: number): Dyadic {
   const { negative, hi, lo, exponent } = splitDouble(x);
-  let m = BigInt(hi) * 4294967296n + BigInt(lo);
-  if (m === 0n) return { negative, mantissa: 0n, exponent: 0 };
-  let e = exponent;
-  // Strip trailing zeros: at most 52 of them.
+  if (hi === 0 && lo === 0) return { negative, mantissa: 0n, exponent: 0 };
+  // Strip trailing zeros (at most 52) in double arithmetic — hi·2^32 + lo < 2^53 is exact, and so is
+  // its division by a power of two that divides it — then one conversion to BigInt.
   const tz = trailingZeros(hi, lo);
-  if (tz > 0) {
-    m >>= BigInt(tz);
-    e += tz;
-  }
-  return { negative, mantissa: m, exponent: e };
+  return { negative, mantissa: BigInt((hi * 4294967296 + lo) / 2 ** tz), exponent: exponent + tz };
 }
 
 function trailingZeros(hi: number, lo: number): number {

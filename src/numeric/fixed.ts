@@ -273,7 +273,7 @@ export function doubleParts(x: number): DoubleParts {
     const fracHi = hi & 0xfffff;
     return {
       k: biased - 1023,
-      sig: (BigInt(fracHi | 0x100000) << 32n) | BigInt(lo),
+      sig: BigInt((fracHi | 0x100000) * 4294967296 + lo), // < 2^53: exact in a double
       j1: fracHi >>> 12,
     };
   }
