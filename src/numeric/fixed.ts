@@ -130,10 +130,6 @@ interface ScaleTables {
   readonly one: bigint;
   readonly negLnR: (bigint | undefined)[][];
   readonly ln2Wide: bigint; // ln 2 at scale F + 64
-  /** Per stage s ≥ 1: the shift F − 8(s+1) that reads its table index, and half its unit (for rounding). */
-  readonly idxShift: bigint[];
-  readonly idxHalf: bigint[];
-  readonly top8: bigint; // F − 8
 }
 
 const tablesByScale = new Map<number, ScaleTables>();
@@ -147,9 +143,6 @@ function tablesFor(F: number): ScaleTables {
       one: 1n << BigInt(F),
       negLnR: stages.map((st) => new Array<bigint | undefined>(st.recip.length)),
       ln2Wide: ln2Fixed(F + 64),
-      idxShift: stages.map((_, s) => BigInt(Math.max(1, F - STAGE_BITS * s - 8))),
-      idxHalf: stages.map((_, s) => 1n << BigInt(Math.max(0, F - STAGE_BITS * s - 9))),
-      top8: BigInt(F - 8),
     };
     tablesByScale.set(F, t);
   }
@@ -172,44 +165,24 @@ function negLnR(t: ScaleTables, stage: number, idx: number): bigint {
   return v;
 }
 
-/**
- * ln(Y·2^-F) at scale F for Y ∈ [2^F, 2^(F+1)) (i.e. y ∈ [1, 2)). `j1` may be supplied when the
- * caller already knows the top 8 fraction bits (saves a BigInt shift).
- */
-function lnUnit(Y: bigint, t: ScaleTables, j1?: number): bigint {
-  const Fn = t.Fn;
-  // Stage 1
-  if (j1 === undefined) j1 = Number(Y >> t.top8) - 256;
-  let st = stages[0]!;
-  let acc = negLnR(t, 0, j1);
-  Y = (Y * st.recip[j1]!) >> st.Rn;
-  // Stages 2..4: j = round((Y − 1)·2^(a+8)), a = 8s
-  for (let s = 1; s < STAGES; s++) {
-    st = stages[s]!;
-    const j = Number((Y - t.one + t.idxHalf[s]!) >> t.idxShift[s]!);
-    const idx = j - st.jMin;
-    acc += negLnR(t, s, idx);
-    Y = (Y * st.recip[idx]!) >> st.Rn;
-  }
-  // |t| < 2^-32: ln(1+t) = 2·atanh(t/(2+t))
-  const T = Y - t.one;
-  if (T === 0n) return acc;
-  const S = (T << Fn) / ((t.one << 1n) + T);
-  return acc + 2n * atanhSeries(S, Fn);
+/** y ≈ Y·2^-F in [1, 2) for Y ∈ [2^F, 2^(F+1)): the top 61 bits, rounded once, clamped below 2. */
+function unitApprox(Y: bigint, F: number): number {
+  const y = F > 60 ? Number(Y >> BigInt(F - 60)) * 2 ** -60 : Number(Y) * 2 ** -F;
+  return Math.min(y, 2 - 2 ** -52);
 }
 
 /** Reciprocals of stages 2..4 as doubles (r·2^-R), for choosing indices in double arithmetic. */
 const recipDouble: number[][] = stages.map((st) => st.recip.map((r) => Number(r) * 2 ** -st.R));
 
 /**
- * lnUnit with the table indices chosen in double arithmetic: `y` ≈ Y·2^-F (any double within
- * 2^-50 relative). The BigInt work per stage is one product, one shift and one addition; the index
- * needs none. An index computed from the approximation can differ from the exact one only at a
- * half-way point, where either neighbour keeps |Y·Π r − 1| < 2^-31 instead of 2^-32; any index
- * is correct — the final series converges for every |t| < 1/2 — the bound only keeps it short
- * (at most one more term). Same error budget as lnUnit.
+ * ln(Y·2^-F) at scale F for Y ∈ [2^F, 2^(F+1)) (i.e. y ∈ [1, 2)), given `y` ≈ Y·2^-F (any double in
+ * [1, 2) within 2^-50 relative). Stage s multiplies Y by the table reciprocal r_s chosen from y —
+ * one BigInt product, shift and addition per stage; the index needs no BigInt work. An index
+ * computed from the approximation can differ from the exact one only at a half-way point, where
+ * either neighbour keeps |Y·Π r − 1| < 2^-31 instead of 2^-32; any index is correct — the final
+ * series converges for every |t| < 1/2 — the bound only keeps it short (at most one more term).
  */
-function lnUnitD(Y: bigint, y: number, t: ScaleTables): bigint {
+function lnUnit(Y: bigint, y: number, t: ScaleTables): bigint {
   const Fn = t.Fn;
   const j1 = Math.floor((y - 1) * 256);
   let st = stages[0]!;
@@ -246,7 +219,7 @@ export function lnFixed(M: bigint, E: number, F: number): bigint {
   const k = E + b - 1;
   const shift = Fi - (b - 1);
   const Y = shift >= 0 ? M << BigInt(shift) : M >> BigInt(-shift);
-  return roundShift(lnUnit(Y, t) + kLn2(BigInt(k), t), INTERNAL_GUARD);
+  return roundShift(lnUnit(Y, unitApprox(Y, Fi), t) + kLn2(BigInt(k), t), INTERNAL_GUARD);
 }
 
 const f64 = new Float64Array(1);
@@ -259,8 +232,6 @@ export interface DoubleParts {
   k: number;
   /** Significand as a 53-bit integer (hidden bit at bit 52) for normal numbers, normalised for subnormals. */
   sig: bigint;
-  /** Top 8 fraction bits (the stage-1 table index). */
-  j1: number;
 }
 
 /** Decomposes a positive finite double into x = (sig/2^52)·2^k with sig ∈ [2^52, 2^53). */
@@ -274,14 +245,13 @@ export function doubleParts(x: number): DoubleParts {
     return {
       k: biased - 1023,
       sig: BigInt((fracHi | 0x100000) * 4294967296 + lo), // < 2^53: exact in a double
-      j1: fracHi >>> 12,
     };
   }
   // Subnormal: value = frac·2^-1074, normalise.
   const frac = (BigInt(hi & 0xfffff) << 32n) | BigInt(lo);
   const b = bitLengthPositive(frac);
   const sig = frac << BigInt(53 - b);
-  return { k: -1074 + b - 1, sig, j1: Number((sig >> 44n) & 0xffn) };
+  return { k: -1074 + b - 1, sig };
 }
 
 /**
@@ -291,7 +261,7 @@ export function doubleParts(x: number): DoubleParts {
 export function lnSignificandFixed(parts: DoubleParts, F: number): bigint {
   const Fi = F + INTERNAL_GUARD;
   const t = tablesFor(Fi);
-  return roundShift(lnUnitD(parts.sig << BigInt(Fi - 52), Number(parts.sig) * 2 ** -52, t), INTERNAL_GUARD);
+  return roundShift(lnUnit(parts.sig << BigInt(Fi - 52), Number(parts.sig) * 2 ** -52, t), INTERNAL_GUARD);
 }
 
 /**
@@ -307,8 +277,8 @@ export function lnSignificandRatioFixed(a: DoubleParts, b: DoubleParts, F: numbe
   const t = tablesFor(Fi);
   const Q = (a.sig << t.Fn) / b.sig;
   const y = Number(a.sig) / Number(b.sig); // within 2^-52 relative of Q·2^-Fi (≤ 1 unit apart)
-  if (Q >= t.one) return roundShift(lnUnitD(Q, y < 1 ? 1 : y, t), INTERNAL_GUARD);
-  return roundShift(lnUnitD(Q << 1n, Math.min(2 * y, 2 - 2 ** -52), t) - kLn2(1n, t), INTERNAL_GUARD);
+  if (Q >= t.one) return roundShift(lnUnit(Q, y < 1 ? 1 : y, t), INTERNAL_GUARD);
+  return roundShift(lnUnit(Q << 1n, Math.min(2 * y, 2 - 2 ** -52), t) - kLn2(1n, t), INTERNAL_GUARD);
 }
 
 /** ln(x) at scale F for a positive finite double x (error ≤ FIXED_ERROR_UNITS units). */
@@ -317,7 +287,7 @@ export function lnDoubleFixed(x: number, F: number): bigint {
   const parts = doubleParts(x);
   const Fi = F + INTERNAL_GUARD;
   const t = tablesFor(Fi);
-  return roundShift(lnUnit(parts.sig << BigInt(Fi - 52), t, parts.j1) + kLn2(BigInt(parts.k), t), INTERNAL_GUARD);
+  return roundShift(lnUnit(parts.sig << BigInt(Fi - 52), Number(parts.sig) * 2 ** -52, t) + kLn2(BigInt(parts.k), t), INTERNAL_GUARD);
 }
 
 /** ln 2 at scale F + 64 (for callers that multiply it by large exact coefficients). */
