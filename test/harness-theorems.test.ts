@@ -101,8 +101,35 @@ function chained(depth: number): Theorem<{ p: number[] }> {
   };
 }
 
-test('memoised re-execution: a check with dependent calls takes one pass per level; too deep a chain is reported', async (t) => {
+test('in-process candidates are called synchronously: the check runs once, each distinct call once', async (t) => {
   const h = inProcessCandidate(kernels, { name: 'k', precision: 'float64', base: 'e' }, 'builtin', 'test');
+  let runs = 0;
+  const counted: Theorem<{ p: number[] }> = {
+    ...chained(0),
+    float64: {
+      functions: ['kl'],
+      check({ p }, c) {
+        runs++;
+        const kl = c.kl as unknown as (a: number[], b: number[]) => number;
+        const a = kl(p, [0.25, 0.75]), b = kl(p, [0.25, 0.75]), z = kl(p, p);
+        return { ok: a === b && z === 0 };
+      },
+    },
+  };
+  const r = await evaluateTheoremCheck(counted, { p: [0.5, 0.5] }, h, { mode: 'standard' });
+  t.true(r.ok);
+  t.is(runs, 1);
+  t.is(r.calls.length, 2);
+  // A function returning a promise falls back to the asynchronous path and still works.
+  const asyncKl = inProcessCandidate({ kl: async (a: number[], b: number[]) => kernels.kl(a, b) }, { name: 'a', precision: 'float64', base: 'e' }, 'module', 'test');
+  runs = 0;
+  t.true((await evaluateTheoremCheck(counted, { p: [0.5, 0.5] }, asyncKl, { mode: 'standard' })).ok);
+  t.is(runs, 2, 'one pass to collect the calls, one with the answers');
+});
+
+test('memoised re-execution: a check with dependent calls takes one pass per level; too deep a chain is reported', async (t) => {
+  // An asynchronous-only handle (as for module workers and subprocesses).
+  const h = { ...inProcessCandidate(kernels, { name: 'k', precision: 'float64', base: 'e' }, 'builtin', 'test'), callSync: undefined };
   const ok = await evaluateTheoremCheck(chained(3), { p: [0.5, 0.5] }, h, { mode: 'standard' });
   t.true(ok.ok, ok.message);
   t.is(ok.calls.length, 1, 'equal arguments are one call (memoised)');

@@ -36,7 +36,17 @@ export interface CandidateHandle {
   /** The contract functions (or extra ones) it provides. */
   readonly functions: readonly string[];
   call(fn: string, args: unknown[]): Promise<CallResult>;
+  /**
+   * In-process candidates only: the same call, answered synchronously; undefined when the function
+   * returned a promise (the caller then uses `call`). Lets synchronous code (the theorems' float64
+   * checks) call the candidate directly instead of by memoised re-execution.
+   */
+  callSync?(fn: string, args: unknown[]): CallResult | undefined;
   close(): Promise<void>;
+}
+
+function threwMessage(e: unknown): string {
+  return `${(e as Error)?.name ?? 'Error'}: ${(e as Error)?.message ?? String(e)}`;
 }
 
 /** Wraps a map of plain synchronous functions (in-process: the built-in kernels, a loaded module). */
@@ -58,7 +68,17 @@ export function inProcessCandidate(
       try {
         return { ok: true, value: await (f as (...a: unknown[]) => unknown)(...args) };
       } catch (e) {
-        return { ok: false, kind: 'threw', message: `${(e as Error)?.name ?? 'Error'}: ${(e as Error)?.message ?? String(e)}` };
+        return { ok: false, kind: 'threw', message: threwMessage(e) };
+      }
+    },
+    callSync(fn, args) {
+      const f = fns[fn];
+      if (typeof f !== 'function') return { ok: false, kind: 'protocol', message: `no function ${fn}()` };
+      try {
+        const value = (f as (...a: unknown[]) => unknown)(...args);
+        return typeof (value as { then?: unknown } | null)?.then === 'function' ? undefined : { ok: true, value };
+      } catch (e) {
+        return { ok: false, kind: 'threw', message: threwMessage(e) };
       }
     },
     async close() {},

@@ -12,14 +12,16 @@
  * check whose calls do not depend on earlier answers (all of ours) needs two passes; one whose
  * arguments depend on answers needs one more pass per level of dependence (bounded by MAX_PASSES).
  * A failed call (threw, timeout, crashed, protocol) makes the proxy throw, which fails the check with
- * the call's message, exactly as a throwing in-process function does.
+ * the call's message, exactly as a throwing in-process function does. An in-process candidate
+ * (`callSync`: the built-in kernels, plain function maps) is called directly from the proxy, so its
+ * checks run once, without re-execution.
  *
  * Layering: like run.ts, this module never imports properties/; the CLI passes the theorems in.
  */
 import fc from 'fast-check';
 import type { Theorem } from '../theorem';
 import type { Mode } from '../numeric/accuracy';
-import { CandidateHandle } from './candidate';
+import { CallResult, CandidateHandle } from './candidate';
 import { Candidate, asHandle, deadlineParams, PropertyResult, toNats } from './run';
 import type { StoredTheoremFailure } from './regressions';
 import type Decimal from 'decimal.js';
@@ -83,14 +85,27 @@ export async function evaluateTheoremCheck<I>(
 ): Promise<CheckResult & { calls: TheoremCall[] }> {
   const check = th.float64!;
   const calls: TheoremCall[] = [];
-  const memo = new Map<string, { ok: true; value: unknown } | { ok: false; message: string }>();
+  const memo = new Map<string, TheoremCall['result']>();
+  const record = (key: string, fn: string, args: unknown[], r: CallResult): TheoremCall['result'] => {
+    const entry = r.ok
+      ? { ok: true as const, value: toNats(r.value, fn, opts.base ?? 'e') }
+      : { ok: false as const, message: r.kind === 'threw' ? `threw ${r.message}` : `${r.kind}: ${r.message}` };
+    memo.set(key, entry);
+    calls.push({ fn, args, result: entry });
+    return entry;
+  };
   for (let pass = 0; pass < MAX_PASSES; pass++) {
     const pending = new Map<string, { fn: string; args: unknown[] }>();
     const proxy: Record<string, (...a: unknown[]) => unknown> = {};
     for (const fn of candidate.functions) {
       proxy[fn] = (...args: unknown[]) => {
         const key = argKey(fn, args);
-        const hit = memo.get(key);
+        let hit = memo.get(key);
+        if (hit === undefined) {
+          // An in-process candidate answers at once: one pass, no re-execution.
+          const now = candidate.callSync?.(fn, copyArgs(args));
+          if (now !== undefined) hit = record(key, fn, copyArgs(args), now);
+        }
         if (hit === undefined) {
           if (!pending.has(key)) pending.set(key, { fn, args: copyArgs(args) });
           return placeholder(fn, args);
@@ -108,12 +123,7 @@ export async function evaluateTheoremCheck<I>(
     }
     if (pending.size === 0) return { ...result, calls };
     await Promise.all([...pending].map(async ([key, { fn, args }]) => {
-      const r = await candidate.call(fn, copyArgs(args));
-      const entry = r.ok
-        ? { ok: true as const, value: toNats(r.value, fn, opts.base ?? 'e') }
-        : { ok: false as const, message: r.kind === 'threw' ? `threw ${r.message}` : `${r.kind}: ${r.message}` };
-      memo.set(key, entry);
-      calls.push({ fn, args, result: entry });
+      record(key, fn, args, await candidate.call(fn, copyArgs(args)));
     }));
   }
   return { calls, ok: false, message: `the check needed more than ${MAX_PASSES} rounds of calls (its arguments depend on earlier answers too deeply)` };
