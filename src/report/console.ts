@@ -15,6 +15,14 @@ export function summarize(results: readonly PropertyResult[]): Summary {
   return { ok: failed === 0, passed, failed, skipped };
 }
 
+/**
+ * Does the result measure the error of one value (agreement, replayed agreement)? Theorem and
+ * invalid-input results are verdicts on relations or behaviours: they have no bits or err/bound.
+ */
+export function measuresError(r: PropertyResult): boolean {
+  return !r.property.includes('theorem:') && !r.property.startsWith('invalid:');
+}
+
 /** Checked cases (or instances) per second; durations under 1 ms count as 1 ms. */
 export function throughput(runs: number, durationMs: number): string {
   const r = runs / (Math.max(durationMs, 1) / 1000);
@@ -31,10 +39,9 @@ export function formatConsole(title: string, results: readonly PropertyResult[],
   lines.push(`  ${'property'.padEnd(width)}  status   runs  strict  worst bits  worst err/bound  cases/s`);
   for (const r of results) {
     const mark = r.status === 'passed' ? 'pass' : r.status === 'failed' ? 'FAIL' : 'skip';
-    // Theorem results are verdicts on relations between values, not errors of one value: no bits.
-    const theorem = r.property.includes('theorem:') || r.property.startsWith('invalid:');
-    const bits = r.status === 'skipped' ? '' : theorem ? '–' : r.worstBits.toFixed(2);
-    const ratio = r.status === 'skipped' ? '' : theorem ? '–' : r.worstRatio.toExponential(1);
+    const noBits = !measuresError(r);
+    const bits = r.status === 'skipped' ? '' : noBits ? '–' : r.worstBits.toFixed(2);
+    const ratio = r.status === 'skipped' ? '' : noBits ? '–' : r.worstRatio.toExponential(1);
     const rate = r.status === 'skipped' || r.runs === 0 ? '' : throughput(r.runs, r.durationMs);
     lines.push(`  ${r.property.padEnd(width)}  ${mark.padEnd(7)}  ${String(r.runs).padStart(4)}  ${String(r.strictRuns).padStart(6)}  ${bits.padStart(10)}  ${ratio.padStart(15)}  ${rate.padStart(7)}`);
   }

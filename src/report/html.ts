@@ -17,6 +17,7 @@ import type { ClassStats, PropertyResult } from '../harness/run';
 import { FUNCTION_CASES } from '../harness/cases';
 import { kernels } from '../kernels';
 import { xmlSafe } from './junit';
+import { measuresError } from './console';
 
 export interface HtmlOptions {
   /** The command that reproduces this run (not part of the JSON report); shown with the failures. */
@@ -293,8 +294,7 @@ function paramsOf(fn: string): readonly string[] {
 function summaryTable(results: readonly PropertyResult[], failureIds: Map<PropertyResult, string>): string {
   const rows = results.map((r) => {
     const skipped = r.status === 'skipped';
-    // Theorem and invalid-input results are verdicts on relations or behaviours, not errors of one value: no bits.
-    const noBits = r.property.includes('theorem:') || r.property.startsWith('invalid:');
+    const noBits = !measuresError(r);
     const id = failureIds.get(r);
     const prop = id ? `<a href="#${id}">${esc(r.property)}</a>` : esc(r.property);
     const note = r.diagnosis ? `<code>${esc(r.diagnosis.id)}</code>` : r.status === 'passed' ? '' : `<span class="muted">${esc(r.message)}</span>`;
