@@ -3,19 +3,11 @@ import test from 'ava';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
-import { main } from '../src/cli/main';
 import { THEOREMS } from '../properties';
 import * as ref from '../src/reference';
+import { runCli } from './support/cli';
 
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough(), stderr = new PassThrough();
-  let out = '', err = '';
-  stdout.on('data', (d) => { out += d; });
-  stderr.on('data', (d) => { err += d; });
-  const code = await main(argv, { stdout, stderr, stdin: Readable.from(['']) });
-  return { code, out, err };
-}
+const run = runCli;
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'klcheck-explain-'));
 test.after.always(() => fs.rmSync(tmp, { recursive: true, force: true }));

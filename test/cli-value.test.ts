@@ -1,17 +1,9 @@
 /** `klcheck value` in-process: outputs, JSON lines, exit codes. */
 import test from 'ava';
-import { PassThrough, Readable } from 'node:stream';
-import { main } from '../src/cli/main';
 import { decodeNonFinite, encodeNonFinite } from '../src/cli/json';
+import { runCli } from './support/cli';
 
-async function run(argv: string[], stdin = ''): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough(), stderr = new PassThrough();
-  let out = '', err = '';
-  stdout.on('data', (d) => { out += d; });
-  stderr.on('data', (d) => { err += d; });
-  const code = await main(argv, { stdout, stderr, stdin: Readable.from([stdin]) });
-  return { code, out, err };
-}
+const run = runCli;
 
 test('value prints the reference value', async (t) => {
   const r = await run(['value', 'kl', '[[0.5,0.5],[0.1,0.9]]', '--digits', '40']);

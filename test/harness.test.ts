@@ -9,6 +9,7 @@ import { kernels } from '../src/kernels';
 import * as ref from '../src/reference';
 import { main } from '../src/cli/main';
 import { formatConsole } from '../src/report/console';
+import { runCli } from './support/cli';
 
 const base: RunOptions = { seed: 42, runs: 60, mode: 'standard', precision: 'float64', strictWhereClaimed: true };
 
@@ -81,14 +82,7 @@ test('failure messages and the console report', async (t) => {
   t.regex(text, /input \(support-mismatch\): \[\[1\],\[0\]\]/);
 });
 
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough(), stderr = new PassThrough();
-  let out = '', err = '';
-  stdout.on('data', (d) => { out += d; });
-  stderr.on('data', (d) => { err += d; });
-  const code = await main(argv, { stdout, stderr, stdin: Readable.from(['']) });
-  return { code, out, err };
-}
+const run = runCli;
 
 test('CLI: klcheck check runs, writes JSON, and rejects bad options with exit 2', async (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'klcheck-'));

@@ -65,18 +65,10 @@ test('after too many restarts, calls give up instead of looping', async (t) => {
   await c.close();
 });
 
-import { PassThrough, Readable } from 'node:stream';
-import { main } from '../src/cli/main';
 import { runAgreement } from '../src/harness/run';
+import { runCli } from './support/cli';
 
-async function cli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough(), stderr = new PassThrough();
-  let out = '', err = '';
-  stdout.on('data', (d) => { out += d; });
-  stderr.on('data', (d) => { err += d; });
-  const code = await main(argv, { stdout, stderr, stdin: Readable.from(['']) });
-  return { code, out, err };
-}
+const cli = runCli;
 
 test('klcheck check --impl: a correct module passes, its absent functions are skipped', async (t) => {
   const r = await cli(['check', '--impl', at('esm-named.mjs'), '--runs', '40', '--no-progress']);

@@ -3,24 +3,16 @@ import test from 'ava';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { main } from '../src/cli/main';
 import { toJUnit, xmlSafe } from '../src/report/junit';
 import { loadFailures, loadRegressionFile, saveFailures, runReplay, FailureFileError } from '../src/harness/regressions';
 import { kernels } from '../src/kernels';
+import { runCli } from './support/cli';
 
 const gallery = (f: string) => path.join(__dirname, '..', 'examples', 'gallery', f);
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'klcheck-reports-'));
 
-async function cli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough(), stderr = new PassThrough();
-  let out = '', err = '';
-  stdout.on('data', (d) => { out += d; });
-  stderr.on('data', (d) => { err += d; });
-  const code = await main(argv, { stdout, stderr, stdin: Readable.from(['']) });
-  return { code, out, err };
-}
+const cli = runCli;
 
 test('JUnit XML is well-formed and carries failures, diagnoses and skips', async (t) => {
   const dir = tmp();

@@ -6,20 +6,12 @@ import test from 'ava';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
-import { main } from '../src/cli/main';
 import { allTasks, parseShard, selectShard, ShardError } from '../src/harness/tasks';
 import { runTasksInWorkers, WorkerPoolError } from '../src/harness/pool';
 import { THEOREMS } from '../properties';
+import { runCli } from './support/cli';
 
-async function cli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough(), stderr = new PassThrough();
-  let out = '', err = '';
-  stdout.on('data', (d) => { out += d; });
-  stderr.on('data', (d) => { err += d; });
-  const code = await main(argv, { stdout, stderr, stdin: Readable.from(['']) });
-  return { code, out, err };
-}
+const cli = runCli;
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'klcheck-scale-'));
 const gallery = (f: string) => path.join(__dirname, '..', 'examples', 'gallery', f);
