@@ -2,7 +2,7 @@
 import test from 'ava';
 import fc from 'fast-check';
 import Decimal from 'decimal.js';
-import { doubleParts, expFixed, FIXED_ERROR_UNITS, lnDoubleFixed, lnFixed, lnSignificandRatioFixed, ln2Fixed, roundShift, bitLengthPositive } from '../src/numeric/fixed';
+import { expFixed, FIXED_ERROR_UNITS, lnDoubleFixed, lnEngine, lnFixed, ln2Fixed, roundShift, bitLengthPositive } from '../src/numeric/fixed';
 import { toDecimal } from '../src/numeric/exact';
 import { dyOf } from '../src/numeric/dyadic';
 
@@ -105,42 +105,63 @@ test('helpers', (t) => {
   t.is(bitLengthPositive(1n << 100n), 101);
 });
 
-test('lnSignificandRatioFixed: ln(y_a/y_b) of two significands within budget, both sides of 1, at several scales', (t) => {
-  fc.assert(fc.property(
-    fc.constantFrom(64, 140, 400, 1000),
-    fc.double({ min: 1e-300, max: 1e300, noNaN: true }),
-    fc.oneof(fc.double({ min: 1e-300, max: 1e300, noNaN: true }), fc.double({ min: 1, max: 2, noNaN: true })),
-    (F, a, b) => {
-      const pa = doubleParts(a), pb = doubleParts(b);
-      const L = lnSignificandRatioFixed(pa, pb, F);
-      const Wf = W.clone({ precision: Math.ceil(F / 3.3) + 30 });
-      const exact = new Wf(pa.sig.toString()).div(new Wf(pb.sig.toString())).ln();
-      const got = new Wf(L.toString()).div(new Wf(2).pow(F));
-      return got.minus(exact).abs().times(new Wf(2).pow(F)).toNumber() <= Number(FIXED_ERROR_UNITS);
-    },
-  ), { numRuns: 300 });
-  // Equal significands: exactly 0.
-  t.is(lnSignificandRatioFixed(doubleParts(0.75), doubleParts(1.5), 200), 0n);
+/** |L·2^-Fi − exact| in units of 2^-Fi, at a decimal precision that resolves them. */
+function engineUnitsOff(L: bigint, Fi: number, exact: (D: Decimal.Constructor) => Decimal): number {
+  const Wf = W.clone({ precision: Math.ceil(Fi / 3.3) + 40 });
+  const scale = new Wf(2).pow(Fi);
+  return new Wf(L.toString()).minus(exact(Wf).times(scale)).abs().toNumber();
+}
+
+test('lnEngine: ln x and ln(x/y) at scale F + 8 within FIXED_ERROR_UNITS units of 2^-F, and within the derived 13 + Fi/36 units of 2^-Fi', (t) => {
+  const anyDouble = fc.oneof(
+    fc.double({ min: 5e-324, max: Number.MAX_VALUE, noNaN: true }),
+    fc.double({ min: 1, max: 2, noNaN: true }),
+    fc.integer({ min: 1, max: 2 ** 30 }).map((k) => k * 5e-324),
+  );
+  let worst = 0;
+  fc.assert(fc.property(fc.constantFrom(64, 140, 168, 400, 1000, 1200, 2000), anyDouble, anyDouble, (F, a, b) => {
+    if (!(a > 0 && b > 0)) return true;
+    const eng = lnEngine(F);
+    const budget = Math.min(Number(FIXED_ERROR_UNITS) * 256, 13 + eng.Fi / 36);
+    const e1 = engineUnitsOff(eng.ln(a), eng.Fi, (D) => toDecimal(a, D).ln());
+    const e2 = engineUnitsOff(eng.lnRatio(a, b), eng.Fi, (D) => toDecimal(a, D).div(toDecimal(b, D)).ln());
+    worst = Math.max(worst, e1, e2);
+    return e1 <= budget && e2 <= budget;
+  }), { numRuns: 300 });
+  t.log(`worst error ${worst.toFixed(2)} units of 2^-Fi`);
+  // Equal significands: exactly (k_a − k_b)·ln 2 rounded, i.e. 0 for equal exponents.
+  t.is(lnEngine(192).lnRatio(0.75, 0.75), 0n);
+  t.is(lnEngine(192).lnRatio(0.75, 1.5), lnEngine(192).kLn2(-1));
+  t.is(lnEngine(192).ln(1), 0n);
+  t.throws(() => lnEngine(192).ln(0), { instanceOf: RangeError });
+  t.throws(() => lnEngine(192).lnRatio(1, Infinity), { instanceOf: RangeError });
+  t.throws(() => lnEngine(20), { instanceOf: RangeError });
 });
 
-test('lnDoubleFixed and lnSignificandRatioFixed at every stage-1 bucket edge (indices chosen in double arithmetic)', (t) => {
-  const F = 140;
-  const Wf = W.clone({ precision: 80 });
+test('the engine check above can fail: a ratio off by 64 units, or one computed 8 bits short, is rejected', (t) => {
+  const eng = lnEngine(168);
+  const bound = 13 + eng.Fi / 36;
+  const a = 0.7, b = 0.3000000000000001;
+  const exact = (D: Decimal.Constructor) => toDecimal(a, D).div(toDecimal(b, D)).ln();
+  t.true(engineUnitsOff(eng.lnRatio(a, b), eng.Fi, exact) <= bound);
+  t.true(engineUnitsOff(eng.lnRatio(a, b) + 64n, eng.Fi, exact) > bound);
+  t.true(engineUnitsOff(lnEngine(160).lnRatio(a, b) << 8n, eng.Fi, exact) > bound);
+});
+
+test('lnEngine at every stage-1 bucket edge (indices chosen in double arithmetic), as ln x and as a ratio', (t) => {
+  const eng = lnEngine(140);
   let worst = 0;
   for (let j = 0; j < 256; j++) {
     for (const m of [-3, -1, 0, 1, 3]) {
       const x = (1 + j / 256) + m * 2 ** -52;
       if (!(x >= 1 && x < 2)) continue;
-      const exact = toDecimal(x, Wf).ln();
-      const got = new Wf(lnDoubleFixed(x, F).toString()).div(new Wf(2).pow(F));
-      worst = Math.max(worst, got.minus(exact).abs().times(new Wf(2).pow(F)).toNumber());
+      worst = Math.max(worst, engineUnitsOff(eng.ln(x), eng.Fi, (D) => toDecimal(x, D).ln()));
       // and as a ratio x / (1 + 2^-52·|m|), whose quotient also sits next to the edge
       const b = 1 + Math.abs(m) * 2 ** -52;
-      const L = lnSignificandRatioFixed(doubleParts(x), doubleParts(b), F);
-      const ex2 = toDecimal(x, Wf).div(toDecimal(b, Wf)).ln();
-      worst = Math.max(worst, new Wf(L.toString()).div(new Wf(2).pow(F)).minus(ex2).abs().times(new Wf(2).pow(F)).toNumber());
+      worst = Math.max(worst, engineUnitsOff(eng.lnRatio(x, b), eng.Fi, (D) => toDecimal(x, D).div(toDecimal(b, D)).ln()));
+      worst = Math.max(worst, engineUnitsOff(eng.lnRatio(b, x), eng.Fi, (D) => toDecimal(b, D).div(toDecimal(x, D)).ln()));
     }
   }
-  t.true(worst <= Number(FIXED_ERROR_UNITS), `worst ${worst} units`);
-  t.true(worst < 1, `measured worst ${worst} units of 2^-F`);
+  t.log(`worst error ${worst.toFixed(2)} units of 2^-Fi`);
+  t.true(worst <= 13 + eng.Fi / 36, `worst ${worst} units`);
 });

@@ -20,7 +20,7 @@
  */
 import type Decimal from 'decimal.js';
 import { Dy, dyAdd, dyIsZero, dyMul, dyOf, Rat, ratAdd, ratOfDy } from './dyadic';
-import { FIXED_ERROR_UNITS, bitLengthPositive, doubleParts, ln2Wide, lnSignificandFixed, lnSignificandRatioFixed } from './fixed';
+import { FIXED_ERROR_UNITS, binaryExponent, bitLengthPositive, lnEngine } from './fixed';
 import { Rounded, roundRational, roundScaled, roundedToDecimal, sameRounded } from './rounding';
 
 const LOG2_10 = Math.log2(10);
@@ -138,13 +138,6 @@ export class LogForm {
   }
 }
 
-interface Prepared {
-  x: number;
-  c: Dy;
-  k: number;
-  parts: ReturnType<typeof doubleParts>;
-}
-
 /**
  * |c|·2^-s as a double, rounded with relative error ≤ 2^-52 and never below the truth by more than
  * that (long mantissas are truncated, then bumped by one unit). Underflows to 0 only when
@@ -159,81 +152,97 @@ function absDyScaled(c: Dy, s: number): number {
 /**
  * Correctly rounded value of R + Σ c ln x + Σ c·(ln x − ln y) (null for exactly zero): `terms` are
  * single terms c·ln x, `pairs` (optional) terms c·ln x − c·ln y on values x, y that appear nowhere
- * else, evaluated numerically as c·ln(x/y): one logarithm instead of two. Their powers of two still
- * go to K exactly; the exactness test sees every term.
+ * else, evaluated numerically as c·ln(x/y): one logarithm instead of two. The exactness test sees
+ * every term.
+ *
+ * Each pass accumulates, per coefficient exponent e, the exact sum Σ m_i·L_i of the coefficients'
+ * integer mantissas times the logarithms (at the engine's scale F + 8), and shifts each group to the
+ * accumulator's unit once: the only truncation is one per group.
  */
 export function evaluateRounded(terms: Array<[number, Dy]>, rationals: Rat[], digits: number, pairs: readonly LogRatio[] = []): Rounded | null {
   if (terms.length === 0 && pairs.length === 0) return roundExactRational(rationals, digits);
 
-  // Split ln x = k ln 2 + ln y, y ∈ [1,2): the k-parts are collected exactly into K.
-  let K: Dy = { m: 0n, e: 0 };
+  const nS = terms.length;
+  const nP = pairs.length;
   let maxCoeffExp = -Infinity; // max over i of log2|c_i| (upper estimate)
-  const single: Prepared[] = [];
-  for (const [x, c] of terms) {
-    const parts = doubleParts(x);
-    single.push({ x, c, k: parts.k, parts });
-    K = dyAdd(K, dyMul(c, { m: BigInt(parts.k), e: 0 }));
-    maxCoeffExp = Math.max(maxCoeffExp, c.e + bitLengthPositive(c.m < 0n ? -c.m : c.m));
+  for (const [, c] of terms) maxCoeffExp = Math.max(maxCoeffExp, c.e + bitLengthPositive(c.m < 0n ? -c.m : c.m));
+  for (const r of pairs) maxCoeffExp = Math.max(maxCoeffExp, r.c.e + bitLengthPositive(r.c.m < 0n ? -r.c.m : r.c.m));
+  // Groups by coefficient exponent; Σ|c| (for the error bound E) and Σ c·k (the powers of two, for
+  // the magnitude estimate) in doubles, scaled by 2^-maxCoeffExp.
+  const groupOf = new Map<number, number>();
+  const groupE: number[] = [];
+  const group = (e: number): number => {
+    let g = groupOf.get(e);
+    if (g === undefined) {
+      g = groupE.length;
+      groupE.push(e);
+      groupOf.set(e, g);
+    }
+    return g;
+  };
+  const sX = new Float64Array(nS);
+  const sM: bigint[] = new Array<bigint>(nS);
+  const sG = new Int32Array(nS);
+  let sumAbsC = 0;
+  let twoPowers = 0;
+  for (let i = 0; i < nS; i++) {
+    const [x, c] = terms[i]!;
+    sX[i] = x;
+    sM[i] = c.m;
+    sG[i] = group(c.e);
+    const a = absDyScaled(c, maxCoeffExp);
+    sumAbsC += a;
+    twoPowers += (c.m < 0n ? -a : a) * binaryExponent(x);
   }
-  // Pairs: K takes c·(k_x − k_y), one product instead of two.
-  const pairParts: Array<{ r: LogRatio; px: ReturnType<typeof doubleParts>; py: ReturnType<typeof doubleParts> }> = [];
-  for (const r of pairs) {
-    const px = doubleParts(r.x), py = doubleParts(r.y);
-    pairParts.push({ r, px, py });
-    const dk = px.k - py.k;
-    if (dk !== 0) K = dyAdd(K, dyMul(r.c, { m: BigInt(dk), e: 0 }));
-    maxCoeffExp = Math.max(maxCoeffExp, r.c.e + bitLengthPositive(r.c.m < 0n ? -r.c.m : r.c.m));
+  const pX = new Float64Array(nP);
+  const pY = new Float64Array(nP);
+  const pM: bigint[] = new Array<bigint>(nP);
+  const pG = new Int32Array(nP);
+  for (let i = 0; i < nP; i++) {
+    const r = pairs[i]!;
+    pX[i] = r.x;
+    pY[i] = r.y;
+    pM[i] = r.c.m;
+    pG[i] = group(r.c.e);
+    const a = absDyScaled(r.c, maxCoeffExp);
+    sumAbsC += a;
+    twoPowers += (r.c.m < 0n ? -a : a) * (binaryExponent(r.x) - binaryExponent(r.y));
   }
+  const nGroups = groupE.length;
   // Every term, for the exactness test (built only if it runs).
   const allTerms = (): Array<{ x: number; c: Dy }> => [
-    ...single,
+    ...terms.map(([x, c]) => ({ x, c })),
     ...pairs.flatMap((r) => [{ x: r.x, c: r.c }, { x: r.y, c: { m: -r.c.m, e: r.c.e } }]),
   ];
-  const nTerms = single.length + 2 * pairs.length;
-  // Magnitude estimate of the whole (log2), to place the accumulator's scale.
-  let magnitude = maxCoeffExp + 10; // |ln y| < 1 per term, plus slack for sums
-  if (K.m !== 0n) magnitude = Math.max(magnitude, K.e + bitLengthPositive(K.m < 0n ? -K.m : K.m) + 1);
+  const nTerms = nS + 2 * nP;
+  // Magnitude estimate of the whole (log2), to place the accumulator's scale: |ln y| < 1 per term
+  // plus slack for sums, and the powers of two Σ c·k·ln 2.
+  let magnitude = maxCoeffExp + 10;
+  if (twoPowers !== 0) magnitude = Math.max(magnitude, maxCoeffExp + Math.ceil(Math.log2(Math.abs(twoPowers))) + 2);
   for (const r of rationals) magnitude = Math.max(magnitude, bitLengthPositive(abs(r.num)) - bitLengthPositive(r.den) + 2);
   const nBits = Math.ceil(Math.log2(nTerms + rationals.length + 2));
-  // Σ|c| over the logarithms the numeric pass takes (a pair counts once), scaled by 2^-maxCoeffExp,
-  // in doubles — for the error bound E below.
-  let sumAbsC = 0;
-  for (const p of single) sumAbsC += absDyScaled(p.c, maxCoeffExp);
-  for (const r of pairs) sumAbsC += absDyScaled(r.c, maxCoeffExp);
-  const nLogs = single.length + pairs.length;
+  const nLogs = nS + nP;
 
   let W = quantize(Math.ceil(digits * LOG2_10) + 12 + nBits);
   let exactnessChecked = false;
   for (;;) {
     const F = W + 8;
-    // Accumulator unit 2^A, fine enough that per-term truncation is negligible.
+    const eng = lnEngine(F); // results at scale eng.Fi, error ≤ FIXED_ERROR_UNITS units of 2^-F
+    // Accumulator unit 2^A, fine enough that per-group truncation is negligible.
     const A = magnitude - F - nBits - 8;
-    let S = 0n;
     // Error of the logarithms, in units of 2^A: Σ|c|·FIXED_ERROR_UNITS·2^(−F−A), plus < 1 per
-    // logarithm for truncating c·L. The sum is taken in doubles, scaled by 2^-maxCoeffExp (so the
-    // factor 2^(maxCoeffExp−F−A) ≤ 2^(nBits−2) cannot overflow): each |c| and each addition is
-    // rounded with relative error ≤ 2^-52, which (1 + (2n+2)·2^-52) covers; a |c| that underflows is
-    // below 2^-1074 of the largest, so its share is below one unit, covered by a second unit per
-    // logarithm. One conversion to BigInt instead of five BigInt operations per logarithm.
+    // group for truncating its sum (nGroups ≤ nLogs). The sum is taken in doubles, scaled by
+    // 2^-maxCoeffExp (so the factor 2^(maxCoeffExp−F−A) ≤ 2^(nBits−2) cannot overflow): each |c| and
+    // each addition is rounded with relative error ≤ 2^-52, which (1 + (2n+2)·2^-52) covers; a |c|
+    // that underflows is below 2^-1074 of the largest, so its share is below one unit, covered by a
+    // second unit per logarithm.
     const slack = 1 + (2 * nLogs + 2) * 2 ** -52;
     let E = BigInt(Math.ceil(sumAbsC * Number(FIXED_ERROR_UNITS) * 2 ** (maxCoeffExp - F - A) * slack)) + 2n * BigInt(nLogs);
-    for (const p of single) {
-      const L = lnSignificandFixed(p.parts, F); // ln y · 2^F, error ≤ FIXED_ERROR_UNITS
-      const shift = p.c.e - F - A; // value c·L·2^-F in units of 2^A
-      S += shiftSigned(p.c.m * L, shift);
-    }
-    for (const { r, px, py } of pairParts) {
-      // c·(ln y_x − ln y_y) = c·ln(y_x/y_y), error ≤ FIXED_ERROR_UNITS units of 2^-F
-      const L = lnSignificandRatioFixed(px, py, F);
-      const shift = r.c.e - F - A;
-      S += shiftSigned(r.c.m * L, shift);
-    }
-    if (K.m !== 0n) {
-      const L2 = ln2Wide(F); // ln 2 at scale F + 64, error ≤ 1 unit there
-      const shift = K.e - F - 64 - A;
-      S += shiftSigned(K.m * L2, shift);
-      E += ceilShift(abs(K.m), shift) + 1n;
-    }
+    const acc: bigint[] = new Array<bigint>(nGroups).fill(0n);
+    for (let i = 0; i < nS; i++) acc[sG[i]!] += sM[i]! * eng.ln(sX[i]!);
+    for (let i = 0; i < nP; i++) acc[pG[i]!] += pM[i]! * eng.lnRatio(pX[i]!, pY[i]!);
+    let S = 0n;
+    for (let g = 0; g < nGroups; g++) S += shiftSigned(acc[g]!, groupE[g]! - eng.Fi - A);
     for (const r of rationals) {
       // r·2^-A, truncated toward zero: error < 1 unit
       const num = A <= 0 ? r.num << BigInt(-A) : r.num;
@@ -248,7 +257,7 @@ export function evaluateRounded(terms: Array<[number, Dy]>, rationals: Rat[], di
       if (sameRounded(lo, hi)) return lo;
     } else if (!exactnessChecked) {
       exactnessChecked = true;
-      if (logPartIsExactlyZero(allTerms(), K)) return roundExactRational(rationals, digits);
+      if (logPartIsExactlyZero(allTerms())) return roundExactRational(rationals, digits);
     }
     // Not decided: raise the precision by what the interval says is missing, at least 32 bits.
     const missing = absS > E ? 24 : Math.max(bitLengthPositive(E) - bitLengthPositive(absS || 1n), 0) + 16;
@@ -271,13 +280,6 @@ function shiftSigned(x: bigint, shift: number): bigint {
   return shift >= 0 ? x << BigInt(shift) : x >> BigInt(-shift);
 }
 
-/** ⌈x·2^shift⌉ for x ≥ 0. */
-function ceilShift(x: bigint, shift: number): bigint {
-  if (shift >= 0) return x << BigInt(shift);
-  const s = BigInt(-shift);
-  return (x + (1n << s) - 1n) >> s;
-}
-
 function roundExactRational(rationals: Rat[], digits: number): Rounded | null {
   let sum: Rat = { num: 0n, den: 1n };
   for (const r of rationals) sum = ratAdd(sum, r);
@@ -293,7 +295,7 @@ function roundExactRational(rationals: Rat[], digits: number): Rounded | null {
  * other, this holds iff Σ c_i k_i = 0 and Π o_i^{c_i} = 1. For the latter we build a coprime base
  * of the odd parts by factor refinement (gcds only) and require every base exponent Σ c_i e_ij = 0.
  */
-export function logPartIsExactlyZero(prepared: ReadonlyArray<{ x: number; c: Dy }>, _K?: Dy): boolean {
+export function logPartIsExactlyZero(prepared: ReadonlyArray<{ x: number; c: Dy }>): boolean {
   let twoExp: Dy = { m: 0n, e: 0 };
   const odd = new Map<number, Dy>();
   for (const { x, c } of prepared) {
