@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { dyAdd, dyMul, dyNeg, dyOf, dySub, dyIsZero, ratAdd, ratDivDy, ratOfDy } from '../src/numeric/dyadic';
 import { roundRational, roundScaled, roundedToDecimal, pow10, sameRounded } from '../src/numeric/rounding';
 import { decimalContext } from '../src/numeric/context';
+import { toDyadic } from '../src/numeric/exact';
 
 const asNumber = (d: { m: bigint; e: number }) => Number(d.m) * 2 ** d.e;
 
@@ -66,4 +67,20 @@ test('property: roundRational agrees with decimal.js rounding of the exact quoti
     return got.equals(want);
   }), { numRuns: 1000 });
   t.pass();
+});
+
+test('dyOf (bits read directly) equals toDyadic on every kind of finite double: normal, subnormal, negative, ±0, integers', (t) => {
+  const anyFinite = fc.oneof(
+    fc.double({ noNaN: true, noDefaultInfinity: true }),
+    fc.integer({ min: -(2 ** 20), max: 2 ** 20 }).map((k) => k * 5e-324),
+    fc.integer({ min: -(2 ** 53), max: 2 ** 53 }).map((k) => k * 1),
+    fc.constantFrom(0, -0, 1, -1, Number.MAX_VALUE, -Number.MIN_VALUE, 2 ** -1022, 2 ** -1022 - 5e-324),
+  );
+  fc.assert(fc.property(anyFinite, (x) => {
+    const d = dyOf(x);
+    const ref = toDyadic(x);
+    return d.m === (ref.negative ? -ref.mantissa : ref.mantissa) && d.e === ref.exponent && (d.m === 0n || (d.m & 1n) === 1n);
+  }), { numRuns: 2000 });
+  t.throws(() => dyOf(Infinity), { instanceOf: RangeError });
+  t.throws(() => dyOf(NaN), { instanceOf: RangeError });
 });

@@ -309,3 +309,22 @@ test('kl and generalizedKl: the ratio pass (one logarithm of p_i/q_i) gives exac
   t.is(ref.kl([0.5, 0.5], [0.25, 1]).toString(), '0', 'ln-part exactly zero through ratios');
   t.is(ref.kl([0.25, 0.25, 0.5], [0.25, 0.5, 0.25]).toString(), ref.kl([0.25, 0.5, 0.25], [0.25, 0.25, 0.5]).toString(), 'a permutation with shared values');
 });
+
+test('LogForm merges equal values through its hash of doubles: many values, repeats and hash growth give the same terms as a Map', (t) => {
+  fc.assert(fc.property(
+    fc.array(fc.tuple(fc.integer({ min: -5, max: 5 }), fc.oneof(fc.double({ min: 1e-300, max: 10, noNaN: true }), fc.constantFrom(0.5, 0.1, 1, 3, 5e-324))), { minLength: 1, maxLength: 400 }),
+    (entries) => {
+      const form = new LogForm();
+      const expected = new Map<number, bigint>();
+      for (const [c, x] of entries) {
+        if (c === 0) continue;
+        form.addLogNumber(c, x);
+        if (x !== 1) expected.set(x, (expected.get(x) ?? 0n) + BigInt(c));
+      }
+      const got = new Map(form.terms().map(([x, c]) => [x, c.e >= 0 ? c.m << BigInt(c.e) : c.m]));
+      for (const [x, c] of expected) if (c !== 0n && got.get(x) !== c) return false;
+      return [...got.keys()].every((x) => expected.get(x) !== undefined && expected.get(x) !== 0n);
+    },
+  ), { numRuns: 200 });
+  t.pass();
+});

@@ -27,7 +27,6 @@ const LOG2_10 = Math.log2(10);
 /** Give up (internal error) beyond this working precision. Never reached for finite double inputs. */
 const MAX_WORKING_BITS = 1 << 17;
 
-/** Builder for R + Σ c_i ln x_i. */
 /** c·(ln x − ln y), recorded by {@link LogForm.addLogRatio} (numerically: one logarithm of x/y). */
 export interface LogRatio {
   x: number;
@@ -35,25 +34,128 @@ export interface LogRatio {
   c: Dy;
 }
 
-/** A coefficient added by addLogRatio: tagged with its pair and side, so that evaluate() recognises
- *  an unmerged pair member by identity of the stored object (merging creates a new, untagged one). */
-interface PairDy extends Dy {
-  readonly pair: number;
-  readonly side: 0 | 1;
+const hashF64 = new Float64Array(1);
+const hashU32 = new Uint32Array(hashF64.buffer);
+
+/** A 32-bit mix (murmur3's finaliser) of the two halves of the double in hashF64. */
+function hashBits(): number {
+  let h = hashU32[0]! ^ Math.imul(hashU32[1]!, 0x9e3779b1);
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return h ^ (h >>> 16);
 }
 
+/**
+ * Slots for distinct doubles: an open-addressing hash on the double's bits (typed arrays, no
+ * boxing), because a Map keyed by doubles costs several hundred instructions per lookup and the
+ * builder does one or two per category.
+ */
+class DoubleSlots {
+  private keys = new Float64Array(64);
+  private index = new Int32Array(64).fill(-1);
+  private mask = 63;
+  count = 0;
+  /** Whether the last call to slot() created its slot. */
+  created = false;
+
+  /** The slot index of x, created (numbered in order of arrival) if x is new; `created` tells which. */
+  slot(x: number): number {
+    hashF64[0] = x;
+    let h = hashBits() & this.mask;
+    for (;;) {
+      const i = this.index[h]!;
+      if (i < 0) break;
+      if (this.keys[h] === x) {
+        this.created = false;
+        return i;
+      }
+      h = (h + 1) & this.mask;
+    }
+    this.index[h] = this.count;
+    this.keys[h] = x;
+    this.created = true;
+    const i = this.count++;
+    if (2 * this.count > this.mask) this.grow();
+    return i;
+  }
+
+  private grow(): void {
+    const oldKeys = this.keys, oldIndex = this.index;
+    const size = (this.mask + 1) * 4;
+    this.keys = new Float64Array(size);
+    this.index = new Int32Array(size).fill(-1);
+    this.mask = size - 1;
+    for (let j = 0; j < oldIndex.length; j++) {
+      const i = oldIndex[j]!;
+      if (i < 0) continue;
+      const x = oldKeys[j]!;
+      hashF64[0] = x;
+      let h = hashBits() & this.mask;
+      while (this.index[h]! >= 0) h = (h + 1) & this.mask;
+      this.index[h] = i;
+      this.keys[h] = x;
+    }
+  }
+}
+
+/** Builder for R + Σ c_i ln x_i. */
 export class LogForm {
-  private readonly coeffs = new Map<number, Dy>();
-  private readonly ratios: Array<{ x: number; y: number; c: PairDy; negC: PairDy }> = [];
+  private readonly slots = new DoubleSlots();
+  /**
+   * Per slot: the value, its merged coefficient (times `sign`, so that the −c of a ratio's second
+   * value needs no negation unless it is merged), and how many terms (single or ratio sides) use it.
+   * Typed arrays grown by doubling: the builder runs once per category.
+   */
+  private xs = new Float64Array(16);
+  private readonly cs: Dy[] = [];
+  private sign = new Int8Array(16);
+  private uses = new Int32Array(16);
+  /** Recorded ratios: slot indices of x and y, and the coefficient. */
+  private ratioX = new Int32Array(16);
+  private ratioY = new Int32Array(16);
+  private readonly ratioC: Dy[] = [];
   private readonly rationals: Rat[] = [];
   private dyadicPart: Dy = { m: 0n, e: 0 };
+
+  /** Adds sign·c to the slot of x; returns the slot. */
+  private add(c: Dy, sign: 1 | -1, x: number): number {
+    const i = this.slots.slot(x);
+    if (this.slots.created) {
+      if (i >= this.xs.length) this.growSlots();
+      this.xs[i] = x;
+      this.cs.push(c);
+      this.sign[i] = sign;
+      this.uses[i] = 1;
+    } else {
+      this.cs[i] = dyAdd(this.coefficient(i), sign === 1 ? c : { m: -c.m, e: c.e });
+      this.sign[i] = 1;
+      this.uses[i]!++;
+    }
+    return i;
+  }
+
+  /** The signed coefficient of slot i. */
+  private coefficient(i: number): Dy {
+    const c = this.cs[i]!;
+    return this.sign[i] === 1 ? c : { m: -c.m, e: c.e };
+  }
+
+  private growSlots(): void {
+    const size = this.xs.length * 2;
+    const xs = new Float64Array(size), sign = new Int8Array(size), uses = new Int32Array(size);
+    xs.set(this.xs);
+    sign.set(this.sign);
+    uses.set(this.uses);
+    this.xs = xs;
+    this.sign = sign;
+    this.uses = uses;
+  }
 
   /** Adds c·ln(x) for a dyadic coefficient c and a positive finite double x (merging equal x). */
   addLog(c: Dy, x: number): this {
     if (c.m === 0n) return this;
     if (x === 1) return this; // ln 1 = 0 exactly
-    const prev = this.coeffs.get(x);
-    this.coeffs.set(x, prev === undefined ? c : dyAdd(prev, c));
+    this.add(c, 1, x);
     return this;
   }
 
@@ -64,37 +166,43 @@ export class LogForm {
    */
   addLogRatio(c: Dy, x: number, y: number): this {
     if (c.m === 0n) return this;
-    const pair = this.ratios.length;
-    const cT: PairDy = { m: c.m, e: c.e, pair, side: 0 };
-    const negC: PairDy = { m: -c.m, e: c.e, pair, side: 1 };
-    this.addLog(cT, x).addLog(negC, y);
-    this.ratios.push({ x, y, c: cT, negC });
+    const r = this.ratioC.length;
+    if (r >= this.ratioX.length) {
+      const rx = new Int32Array(2 * r), ry = new Int32Array(2 * r);
+      rx.set(this.ratioX);
+      ry.set(this.ratioY);
+      this.ratioX = rx;
+      this.ratioY = ry;
+    }
+    this.ratioX[r] = this.add(c, 1, x);
+    this.ratioY[r] = this.add(c, -1, y);
+    this.ratioC.push(c);
     return this;
   }
 
   /**
-   * The nonzero terms split into singles and the recorded ratios whose two terms are still exactly
-   * c·ln x and −c·ln y (neither merged with another term nor dropped as ln 1). A ratio with one side
-   * merged contributes its other side as a single. No lookups by value: pair members are recognised
-   * by their tags.
+   * The nonzero terms split into singles and the recorded ratios whose two values are used by that
+   * ratio alone (so their coefficients are still exactly c and −c). Every other value, with its
+   * merged coefficient, is a single (ln 1 = 0 and zero coefficients dropped).
    */
   split(): { singles: Array<[number, Dy]>; pairs: LogRatio[] } {
-    const singles: Array<[number, Dy]> = [];
-    const n = this.ratios.length;
-    const seen = n > 0 ? new Uint8Array(n) : null;
-    for (const [x, c] of this.coeffs) {
-      if (c.m === 0n) continue;
-      const t = c as PairDy;
-      if (t.pair !== undefined && this.ratios[t.pair]![t.side === 0 ? 'c' : 'negC'] === c) seen![t.pair]! |= t.side === 0 ? 1 : 2;
-      else singles.push([x, c]);
-    }
+    const n = this.cs.length;
+    const inPair = new Uint8Array(n);
     const pairs: LogRatio[] = [];
+    const uses = this.uses;
+    for (let r = 0; r < this.ratioC.length; r++) {
+      const ix = this.ratioX[r]!, iy = this.ratioY[r]!;
+      if (uses[ix] === 1 && uses[iy] === 1 && ix !== iy) {
+        inPair[ix] = 1;
+        inPair[iy] = 1;
+        pairs.push({ x: this.xs[ix]!, y: this.xs[iy]!, c: this.ratioC[r]! });
+      }
+    }
+    const singles: Array<[number, Dy]> = [];
     for (let i = 0; i < n; i++) {
-      const r = this.ratios[i]!;
-      const b = seen![i]!;
-      if (b === 3) pairs.push({ x: r.x, y: r.y, c: r.c });
-      else if (b === 1) singles.push([r.x, r.c]);
-      else if (b === 2) singles.push([r.y, r.negC]);
+      if (inPair[i] === 1) continue;
+      const x = this.xs[i]!;
+      if (this.cs[i]!.m !== 0n && x !== 1) singles.push([x, this.coefficient(i)]);
     }
     return { singles, pairs };
   }
@@ -119,7 +227,7 @@ export class LogForm {
   /** The nonzero log terms after merging. */
   terms(): Array<[number, Dy]> {
     const out: Array<[number, Dy]> = [];
-    for (const [x, c] of this.coeffs) if (!dyIsZero(c)) out.push([x, c]);
+    for (let i = 0; i < this.cs.length; i++) if (!dyIsZero(this.cs[i]!) && this.xs[i] !== 1) out.push([this.xs[i]!, this.coefficient(i)]);
     return out;
   }
 
@@ -146,7 +254,23 @@ export class LogForm {
 function absDyScaled(c: Dy, s: number): number {
   const m = c.m < 0n ? -c.m : c.m;
   const b = bitLengthPositive(m);
-  return b > 60 ? (Number(m >> BigInt(b - 60)) + 1) * 2 ** (c.e + b - 60 - s) : Number(m) * 2 ** (c.e - s);
+  return b > 60 ? (Number(m >> BigInt(b - 60)) + 1) * pow2(c.e + b - 60 - s) : Number(m) * pow2(c.e - s);
+}
+
+const expF64 = new Float64Array(1);
+const expU32 = new Uint32Array(expF64.buffer);
+const EXP_HI = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1 ? 1 : 0;
+
+/** ⌊log2 v⌋ for a finite double v ≥ 1 (read from its exponent bits). */
+function exponentOf(v: number): number {
+  expF64[0] = v;
+  return ((expU32[EXP_HI]! >>> 20) & 0x7ff) - 1023;
+}
+
+/** 2^e as a double (0 below 2^-1074, ∞ above 2^1023), from a table in the usual range. */
+const POW2 = Float64Array.from({ length: 2201 }, (_, i) => 2 ** (i - 1100));
+function pow2(e: number): number {
+  return e >= -1100 && e <= 1100 ? POW2[e + 1100]! : 2 ** e;
 }
 
 /**
@@ -164,9 +288,20 @@ export function evaluateRounded(terms: Array<[number, Dy]>, rationals: Rat[], di
 
   const nS = terms.length;
   const nP = pairs.length;
-  let maxCoeffExp = -Infinity; // max over i of log2|c_i| (upper estimate)
-  for (const [, c] of terms) maxCoeffExp = Math.max(maxCoeffExp, c.e + bitLengthPositive(c.m < 0n ? -c.m : c.m));
-  for (const r of pairs) maxCoeffExp = Math.max(maxCoeffExp, r.c.e + bitLengthPositive(r.c.m < 0n ? -r.c.m : r.c.m));
+  // Coefficients as signed doubles (Number(m) is correctly rounded; relative error ≤ 2^-53), for the
+  // error bound and the magnitude estimate only. maxCoeffExp: max over i of log2|c_i|, an upper
+  // estimate read from the double's exponent (exact bit length unless rounding reached the next
+  // power of two, which only overestimates).
+  const nLogs = nS + nP;
+  const cv = new Float64Array(nLogs);
+  let maxCoeffExp = -Infinity;
+  for (let i = 0; i < nLogs; i++) {
+    const c = i < nS ? terms[i]![1] : pairs[i - nS]!.c;
+    const v = Number(c.m);
+    cv[i] = v;
+    const b = Number.isFinite(v) ? exponentOf(Math.abs(v)) + 1 : bitLengthPositive(c.m < 0n ? -c.m : c.m);
+    if (c.e + b > maxCoeffExp) maxCoeffExp = c.e + b;
+  }
   // Groups by coefficient exponent; Σ|c| (for the error bound E) and Σ c·k (the powers of two, for
   // the magnitude estimate) in doubles, scaled by 2^-maxCoeffExp.
   const groupOf = new Map<number, number>();
@@ -180,6 +315,11 @@ export function evaluateRounded(terms: Array<[number, Dy]>, rationals: Rat[], di
     }
     return g;
   };
+  /** |c_i|·2^-maxCoeffExp, rounded with relative error ≤ 2^-52 (see absDyScaled). */
+  const scaledAbs = (i: number, c: Dy): number => {
+    const v = cv[i]!;
+    return Number.isFinite(v) ? Math.abs(v) * pow2(c.e - maxCoeffExp) : absDyScaled(c, maxCoeffExp);
+  };
   const sX = new Float64Array(nS);
   const sM: bigint[] = new Array<bigint>(nS);
   const sG = new Int32Array(nS);
@@ -190,9 +330,9 @@ export function evaluateRounded(terms: Array<[number, Dy]>, rationals: Rat[], di
     sX[i] = x;
     sM[i] = c.m;
     sG[i] = group(c.e);
-    const a = absDyScaled(c, maxCoeffExp);
+    const a = scaledAbs(i, c);
     sumAbsC += a;
-    twoPowers += (c.m < 0n ? -a : a) * binaryExponent(x);
+    twoPowers += (cv[i]! < 0 ? -a : a) * binaryExponent(x);
   }
   const pX = new Float64Array(nP);
   const pY = new Float64Array(nP);
@@ -204,9 +344,9 @@ export function evaluateRounded(terms: Array<[number, Dy]>, rationals: Rat[], di
     pY[i] = r.y;
     pM[i] = r.c.m;
     pG[i] = group(r.c.e);
-    const a = absDyScaled(r.c, maxCoeffExp);
+    const a = scaledAbs(nS + i, r.c);
     sumAbsC += a;
-    twoPowers += (r.c.m < 0n ? -a : a) * (binaryExponent(r.x) - binaryExponent(r.y));
+    twoPowers += (cv[nS + i]! < 0 ? -a : a) * (binaryExponent(r.x) - binaryExponent(r.y));
   }
   const nGroups = groupE.length;
   // Every term, for the exactness test (built only if it runs).
@@ -221,7 +361,6 @@ export function evaluateRounded(terms: Array<[number, Dy]>, rationals: Rat[], di
   if (twoPowers !== 0) magnitude = Math.max(magnitude, maxCoeffExp + Math.ceil(Math.log2(Math.abs(twoPowers))) + 2);
   for (const r of rationals) magnitude = Math.max(magnitude, bitLengthPositive(abs(r.num)) - bitLengthPositive(r.den) + 2);
   const nBits = Math.ceil(Math.log2(nTerms + rationals.length + 2));
-  const nLogs = nS + nP;
 
   let W = quantize(Math.ceil(digits * LOG2_10) + 12 + nBits);
   let exactnessChecked = false;
