@@ -136,6 +136,8 @@ test('lnEngine: ln x and ln(x/y) at scale F + 8 within FIXED_ERROR_UNITS units o
   t.throws(() => lnEngine(192).ln(0), { instanceOf: RangeError });
   t.throws(() => lnEngine(192).lnRatio(1, Infinity), { instanceOf: RangeError });
   t.throws(() => lnEngine(20), { instanceOf: RangeError });
+  // The reduction's index guard: y outside [1, 2) is an internal error, never a silent wrong index.
+  t.throws(() => lnEngine(192).unit(5n << 199n, 2.5), { message: /reduction index out of range/ });
 });
 
 test('the engine check above can fail: a ratio off by 64 units, or one computed 8 bits short, is rejected', (t) => {

@@ -525,21 +525,10 @@ export function binaryExponent(x: number): number {
   return splitK;
 }
 
-/** The binary exponent k and the significand of a positive finite double: x = (sig/2^52)·2^k. */
-export function doubleParts(x: number): { k: number; sig: number } {
-  splitDouble(x);
-  return { k: splitK, sig: splitSig };
-}
-
 /** ln(x) at scale F for a positive finite double x (error ≤ FIXED_ERROR_UNITS units). */
 export function lnDoubleFixed(x: number, F: number): bigint {
   if (!(x > 0) || !Number.isFinite(x)) throw new RangeError(`lnDoubleFixed: ${x} is not positive and finite`);
   return roundShift(lnEngine(F).ln(x), INTERNAL_GUARD);
-}
-
-/** ln 2 at scale F + 64 (for callers that multiply it by large exact coefficients). */
-export function ln2Wide(F: number): bigint {
-  return ln2Fixed(F + 64);
 }
 
 // ---------------------------------------------------------------------------------------------
