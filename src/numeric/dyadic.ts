@@ -3,6 +3,7 @@
  * carry the exactly representable parts of a quantity (Σq − Σp, Σ q·logJoint, the rational part of
  * the Gaussian KL) without rounding.
  */
+import { signedDyadic } from './exact';
 
 /** m·2^e with an integer m (any sign; not necessarily odd). */
 export interface Dy {
@@ -12,31 +13,9 @@ export interface Dy {
 
 export const DY_ZERO: Dy = { m: 0n, e: 0 };
 
-const f64 = new Float64Array(1);
-const u32 = new Uint32Array(f64.buffer);
-const LO = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1 ? 0 : 1;
-const HI = 1 - LO;
-/** 2^-k for k = 0 … 64, exact. */
-const POW2_NEG: number[] = Array.from({ length: 65 }, (_, k) => 2 ** -k);
-
-/**
- * The exact dyadic value of a finite double, with an odd mantissa: read from the bits, trailing
- * zeros stripped in double arithmetic (exact: a power of two dividing an integer below 2^53), one
- * conversion to BigInt. Same value as exact.ts's toDyadic, without its intermediate objects (this is
- * called once per category by the reference).
- */
+/** The exact dyadic value of a finite double, with an odd mantissa (exact.ts's signedDyadic). */
 export function dyOf(x: number): Dy {
-  if (!Number.isFinite(x)) throw new RangeError(`dyOf: ${x} is not finite`);
-  if (x === 0) return { m: 0n, e: 0 };
-  f64[0] = x;
-  const hiWord = u32[HI]!;
-  const lo = u32[LO]!;
-  const biased = (hiWord >>> 20) & 0x7ff;
-  const hi = biased === 0 ? hiWord & 0xfffff : (hiWord & 0xfffff) | 0x100000;
-  const tz = lo !== 0 ? 31 - Math.clz32(lo & -lo) : 32 + (31 - Math.clz32(hi & -hi));
-  const odd = (hi * 4294967296 + lo) * POW2_NEG[tz]!;
-  const m = BigInt(odd);
-  return { m: hiWord >>> 31 === 1 ? -m : m, e: (biased === 0 ? -1074 : biased - 1075) + tz };
+  return signedDyadic(x);
 }
 
 export function dyAdd(a: Dy, b: Dy): Dy {

@@ -9,11 +9,17 @@
  */
 import Decimal from 'decimal.js';
 
-const f64 = new Float64Array(1);
-const u32 = new Uint32Array(f64.buffer);
-// Little-endian on every platform Node supports; checked once.
-const LO = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1 ? 0 : 1;
-const HI = 1 - LO;
+/**
+ * Shared views for reading a double's bits without allocating: write F64[0], then read U32[HI] and
+ * U32[LO] at once (every use is synchronous and non-reentrant). Little-endian on every platform
+ * Node supports; checked once.
+ */
+export const F64 = new Float64Array(1);
+export const U32 = new Uint32Array(F64.buffer);
+export const LO = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1 ? 0 : 1;
+export const HI = 1 - LO;
+/** 2^-k for k = 0 … 64, exact. */
+const POW2_NEG: number[] = Array.from({ length: 65 }, (_, k) => 2 ** -k);
 
 /** A finite double as `(-1)^negative · mantissa · 2^exponent`, mantissa odd (or 0). */
 export interface Dyadic {
@@ -27,9 +33,9 @@ export interface Dyadic {
 /** Raw fields: 53-bit integer significand (with the hidden bit) and its exponent, not reduced. */
 export function splitDouble(x: number): { negative: boolean; hi: number; lo: number; exponent: number } {
   if (!Number.isFinite(x)) throw new RangeError(`splitDouble: ${x} is not finite`);
-  f64[0] = x;
-  const hiWord = u32[HI];
-  const lo = u32[LO];
+  F64[0] = x;
+  const hiWord = U32[HI]!;
+  const lo = U32[LO]!;
   const negative = hiWord >>> 31 === 1;
   const biased = (hiWord >>> 20) & 0x7ff;
   let hi = hiWord & 0xfffff;
@@ -45,12 +51,27 @@ export function splitDouble(x: number): { negative: boolean; hi: number; lo: num
 
 /** The exact dyadic value of a finite double, with an odd mantissa (trailing zeros moved to the exponent). */
 export function toDyadic(x: number): Dyadic {
-  const { negative, hi, lo, exponent } = splitDouble(x);
-  if (hi === 0 && lo === 0) return { negative, mantissa: 0n, exponent: 0 };
-  // Strip trailing zeros (at most 52) in double arithmetic — hi·2^32 + lo < 2^53 is exact, and so is
-  // its division by a power of two that divides it — then one conversion to BigInt.
+  const { m, e } = signedDyadic(x);
+  return { negative: x < 0 || Object.is(x, -0), mantissa: m < 0n ? -m : m, exponent: e };
+}
+
+/**
+ * The exact value of a finite double as m·2^e with m a signed odd BigInt (0n, e = 0 for ±0), read
+ * from the bits without intermediate objects (the reference calls this once per category):
+ * trailing zeros are stripped in double arithmetic — hi·2^32 + lo < 2^53 is exact, and so is its
+ * product with 2^-k for a power of two dividing it — then one conversion to BigInt.
+ */
+export function signedDyadic(x: number): { m: bigint; e: number } {
+  if (!Number.isFinite(x)) throw new RangeError(`${x} is not finite`);
+  if (x === 0) return { m: 0n, e: 0 };
+  F64[0] = x;
+  const hiWord = U32[HI]!;
+  const lo = U32[LO]!;
+  const biased = (hiWord >>> 20) & 0x7ff;
+  const hi = biased === 0 ? hiWord & 0xfffff : (hiWord & 0xfffff) | 0x100000;
   const tz = trailingZeros(hi, lo);
-  return { negative, mantissa: BigInt((hi * 4294967296 + lo) / 2 ** tz), exponent: exponent + tz };
+  const m = BigInt((hi * 4294967296 + lo) * POW2_NEG[tz]!);
+  return { m: hiWord >>> 31 === 1 ? -m : m, e: (biased === 0 ? -1074 : biased - 1075) + tz };
 }
 
 function trailingZeros(hi: number, lo: number): number {

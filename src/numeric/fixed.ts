@@ -25,6 +25,8 @@
  * and covers expFixed.
  */
 
+import { F64, HI, LO, U32 } from './exact';
+
 /** Published absolute error bound, in units of 2^-F, of lnFixed / lnDoubleFixed / expFixed. */
 export const FIXED_ERROR_UNITS = 16n;
 
@@ -489,10 +491,6 @@ export function lnFixed(M: bigint, E: number, F: number): bigint {
   return roundShift(eng.unit(Y, unitApprox(Y, Fi)) + eng.kLn2(k), INTERNAL_GUARD);
 }
 
-const f64 = new Float64Array(1);
-const u32 = new Uint32Array(f64.buffer);
-const LO = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1 ? 0 : 1;
-const HI = 1 - LO;
 
 /** Output of {@link splitDouble}: module variables, so the inner loop allocates nothing. */
 let splitSig = 0;
@@ -503,9 +501,9 @@ let splitK = 0;
  * in a double (subnormals normalised); the result is left in splitSig / splitK.
  */
 function splitDouble(x: number): void {
-  f64[0] = x;
-  const hi = u32[HI]!;
-  const lo = u32[LO]!;
+  F64[0] = x;
+  const hi = U32[HI]!;
+  const lo = U32[LO]!;
   const biased = (hi >>> 20) & 0x7ff;
   const fracHi = hi & 0xfffff;
   if (biased !== 0) {

@@ -20,6 +20,7 @@
  */
 import type Decimal from 'decimal.js';
 import { Dy, dyAdd, dyIsZero, dyMul, dyOf, Rat, ratAdd, ratOfDy } from './dyadic';
+import { F64, U32 } from './exact';
 import { FIXED_ERROR_UNITS, binaryExponent, bitLengthPositive, lnEngine } from './fixed';
 import { Rounded, roundRational, roundScaled, roundedToDecimal, sameRounded } from './rounding';
 
@@ -34,12 +35,9 @@ export interface LogRatio {
   c: Dy;
 }
 
-const hashF64 = new Float64Array(1);
-const hashU32 = new Uint32Array(hashF64.buffer);
-
-/** A 32-bit mix (murmur3's finaliser) of the two halves of the double in hashF64. */
+/** A 32-bit mix (murmur3's finaliser) of the two halves of the double just written to F64. */
 function hashBits(): number {
-  let h = hashU32[0]! ^ Math.imul(hashU32[1]!, 0x9e3779b1);
+  let h = U32[0]! ^ Math.imul(U32[1]!, 0x9e3779b1);
   h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
   h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
   return h ^ (h >>> 16);
@@ -60,7 +58,7 @@ class DoubleSlots {
 
   /** The slot index of x, created (numbered in order of arrival) if x is new; `created` tells which. */
   slot(x: number): number {
-    hashF64[0] = x;
+    F64[0] = x;
     let h = hashBits() & this.mask;
     for (;;) {
       const i = this.index[h]!;
@@ -89,7 +87,7 @@ class DoubleSlots {
       const i = oldIndex[j]!;
       if (i < 0) continue;
       const x = oldKeys[j]!;
-      hashF64[0] = x;
+      F64[0] = x;
       let h = hashBits() & this.mask;
       while (this.index[h]! >= 0) h = (h + 1) & this.mask;
       this.index[h] = i;
@@ -257,16 +255,6 @@ function absDyScaled(c: Dy, s: number): number {
   return b > 60 ? (Number(m >> BigInt(b - 60)) + 1) * pow2(c.e + b - 60 - s) : Number(m) * pow2(c.e - s);
 }
 
-const expF64 = new Float64Array(1);
-const expU32 = new Uint32Array(expF64.buffer);
-const EXP_HI = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1 ? 1 : 0;
-
-/** ⌊log2 v⌋ for a finite double v ≥ 1 (read from its exponent bits). */
-function exponentOf(v: number): number {
-  expF64[0] = v;
-  return ((expU32[EXP_HI]! >>> 20) & 0x7ff) - 1023;
-}
-
 /** 2^e as a double (0 below 2^-1074, ∞ above 2^1023), from a table in the usual range. */
 const POW2 = Float64Array.from({ length: 2201 }, (_, i) => 2 ** (i - 1100));
 function pow2(e: number): number {
@@ -299,7 +287,7 @@ export function evaluateRounded(terms: Array<[number, Dy]>, rationals: Rat[], di
     const c = i < nS ? terms[i]![1] : pairs[i - nS]!.c;
     const v = Number(c.m);
     cv[i] = v;
-    const b = Number.isFinite(v) ? exponentOf(Math.abs(v)) + 1 : bitLengthPositive(c.m < 0n ? -c.m : c.m);
+    const b = Number.isFinite(v) ? binaryExponent(Math.abs(v)) + 1 : bitLengthPositive(c.m < 0n ? -c.m : c.m);
     if (c.e + b > maxCoeffExp) maxCoeffExp = c.e + b;
   }
   // Groups by coefficient exponent; Σ|c| (for the error bound E) and Σ c·k (the powers of two, for
