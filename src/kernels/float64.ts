@@ -27,11 +27,10 @@
  */
 import { InvalidInputError } from '../numeric/errors';
 import {
+  diagGaussianArgs,
   finiteNumber,
-  finiteVector,
   logJointVector,
   positiveNumber,
-  positiveVector,
   probabilityVector,
   sameLength,
   Vector,
@@ -1860,13 +1859,7 @@ export function klNormal(mu1: number, sigma1: number, mu2: number, sigma2: numbe
  * rounded once. Same table as {@link klNormal}, per coordinate.
  */
 export function klNormalDiag(mu1: Vector, sigma1: Vector, mu2: Vector, sigma2: Vector): number {
-  mu1 = finiteVector('klNormalDiag', 'mu1', mu1);
-  sigma1 = positiveVector('klNormalDiag', 'sigma1', sigma1);
-  mu2 = finiteVector('klNormalDiag', 'mu2', mu2);
-  sigma2 = positiveVector('klNormalDiag', 'sigma2', sigma2);
-  sameLength('klNormalDiag', 'mu1', mu1, 'sigma1', sigma1);
-  sameLength('klNormalDiag', 'mu1', mu1, 'mu2', mu2);
-  sameLength('klNormalDiag', 'mu1', mu1, 'sigma2', sigma2);
+  [mu1, sigma1, mu2, sigma2] = diagGaussianArgs('klNormalDiag', mu1, sigma1, mu2, sigma2);
   let h = 0;
   let l = 0;
   for (let i = 0; i < mu1.length; i++) {

@@ -86,3 +86,15 @@ export function positiveVector(fn: string, name: string, v: unknown): Vector {
   a.forEach((x, i) => positiveNumber(fn, name, x, i));
   return a;
 }
+
+/** The four vectors of a diagonal-Gaussian KL: finite means, positive σ's, all of the same length. */
+export function diagGaussianArgs(fn: string, mu1: unknown, sigma1: unknown, mu2: unknown, sigma2: unknown): [Vector, Vector, Vector, Vector] {
+  const m1 = finiteVector(fn, 'mu1', mu1);
+  const s1 = positiveVector(fn, 'sigma1', sigma1);
+  const m2 = finiteVector(fn, 'mu2', mu2);
+  const s2 = positiveVector(fn, 'sigma2', sigma2);
+  sameLength(fn, 'mu1', m1, 'sigma1', s1);
+  sameLength(fn, 'mu1', m1, 'mu2', m2);
+  sameLength(fn, 'mu1', m1, 'sigma2', s2);
+  return [m1, s1, m2, s2];
+}

@@ -18,7 +18,7 @@ import Decimal from 'decimal.js';
 import { decimalContext, DEFAULT_DIGITS, checkDigits } from '../numeric/context';
 import { Dy, dyAdd, dyMul, dyOf, dySub, ratDivDy, Rat } from '../numeric/dyadic';
 import { LogForm } from '../numeric/logform';
-import { finiteNumber, finiteVector, logJointVector, positiveNumber, positiveVector, probabilityVector, sameLength, Vector } from '../numeric/validate';
+import { diagGaussianArgs, finiteNumber, logJointVector, positiveNumber, probabilityVector, sameLength, Vector } from '../numeric/validate';
 import type { ReferenceOptions } from './api';
 import { logEvidenceRounded, posteriorValues } from './latent';
 
@@ -323,13 +323,7 @@ export function klNormal(mu1: number, sigma1: number, mu2: number, sigma2: numbe
  */
 export function klNormalDiag(mu1: Vector, sigma1: Vector, mu2: Vector, sigma2: Vector, opts?: ReferenceOptions): Decimal {
   const { digits, D } = ctx('klNormalDiag', opts);
-  mu1 = finiteVector('klNormalDiag', 'mu1', mu1);
-  sigma1 = positiveVector('klNormalDiag', 'sigma1', sigma1);
-  mu2 = finiteVector('klNormalDiag', 'mu2', mu2);
-  sigma2 = positiveVector('klNormalDiag', 'sigma2', sigma2);
-  sameLength('klNormalDiag', 'mu1', mu1, 'sigma1', sigma1);
-  sameLength('klNormalDiag', 'mu1', mu1, 'mu2', mu2);
-  sameLength('klNormalDiag', 'mu1', mu1, 'sigma2', sigma2);
+  [mu1, sigma1, mu2, sigma2] = diagGaussianArgs('klNormalDiag', mu1, sigma1, mu2, sigma2);
   const f = new LogForm();
   for (let i = 0; i < mu1.length; i++) addNormalTerms(f, mu1[i]!, sigma1[i]!, mu2[i]!, sigma2[i]!);
   return f.evaluate(digits, D);
