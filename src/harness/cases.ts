@@ -4,7 +4,7 @@
  * Where the kernels' strict (ulps) target applies is decided by accuracy.strictApplies.
  */
 import fc from 'fast-check';
-import { anyPair, distribution, gaussianPair, latentModel } from '../generators';
+import { anyPair, distribution, gaussianPair, latentModel, shapeOf, unnormalized } from '../generators';
 
 export interface FunctionCases {
   /** Contract function name. */
@@ -22,13 +22,23 @@ export interface Case {
 }
 
 const pairCases = anyPair().map(({ p, q, relation }) => ({ args: [p, q], label: relation }));
+/**
+ * generalizedKl is defined on all nonnegative vectors, and its −Σp + Σq terms vanish only when the
+ * masses are equal: besides normalised pairs it draws pairs of unnormalized() vectors (cut to a
+ * common length), labelled `unnormalized/<shape of p>`, so that dropping those terms is caught.
+ */
+const unnormalizedPairCases = fc.tuple(unnormalized({ maxLength: 64 }), unnormalized({ maxLength: 64 })).map(([a, b]) => {
+  const n = Math.min(a.length, b.length);
+  return { args: [a.slice(0, n), b.slice(0, n)], label: `unnormalized/${shapeOf(a) ?? '?'}` };
+});
+const generalizedKlCases = fc.oneof({ arbitrary: pairCases, weight: 1 }, { arbitrary: unnormalizedPairCases, weight: 1 });
 const distCases = distribution().map((p) => ({ args: [p], label: `n=${p.length <= 4 ? p.length : p.length <= 64 ? '5-64' : '65+'}` }));
 const latentCases = latentModel();
 
 export const FUNCTION_CASES: readonly FunctionCases[] = [
   { fn: 'kl', params: ['p', 'q'], arbitrary: pairCases },
   { fn: 'crossEntropy', params: ['p', 'q'], arbitrary: pairCases },
-  { fn: 'generalizedKl', params: ['p', 'q'], arbitrary: pairCases },
+  { fn: 'generalizedKl', params: ['p', 'q'], arbitrary: generalizedKlCases },
   { fn: 'entropy', params: ['p'], arbitrary: distCases },
   { fn: 'negEntropy', params: ['p'], arbitrary: distCases },
   { fn: 'negEntropyGradient', params: ['q'], arbitrary: distCases },
