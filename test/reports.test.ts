@@ -57,12 +57,13 @@ test('the JSON report follows the schema and is the same for the same seed (apar
   t.deepEqual(ja, strip(b));
   t.is(ja.schema, 1);
   t.false(ja.ok);
-  t.deepEqual(Object.keys(ja).sort(), ['candidate', 'mode', 'ok', 'precision', 'results', 'runs', 'schema', 'seed', 'summary']);
+  t.deepEqual(Object.keys(ja).sort(), ['candidate', 'mode', 'ok', 'precision', 'results', 'runs', 'schema', 'seed', 'summary', 'verdict']);
+  t.is(ja.verdict, 'failed');
   const kl = ja.results.find((r: { property: string }) => r.property === 'agreement:kl');
   t.is(kl.status, 'failed');
   t.is(kl.diagnosis.id, 'nan-at-zero');
   t.is(kl.counterexample.candidate, 'NaN'); // non-finite numbers are strings
-  for (const r of ja.results) t.true(['passed', 'failed', 'skipped'].includes(r.status));
+  for (const r of ja.results) t.true(['passed', 'failed', 'skipped', 'not-run'].includes(r.status));
 });
 
 test('failures are saved as values, merged without duplicates, replayed first, and survive as regressions', async (t) => {

@@ -83,7 +83,9 @@ Examples:
   klcheck check --impl my-kl.ts --replay ci/failures.json --save-failures ci/failures.json --junit junit.xml
 
 Exit codes: 0 everything applicable holds; 1 at least one failure; 2 usage error, or the candidate
-could not be loaded.`)
+could not be loaded; 3 internal error; 4 nothing was checked (every selected property skipped, e.g.
+--only names functions the candidate lacks); 5 incomplete (--time-limit left properties not run or
+cut short; what ran holds).`)
     .action(async (o: { workers: string; shard?: string; timeLimit?: string; seed: string; runs: string; mode: string; precision?: string; only?: string; json?: string; junit?: string; html?: string; saveFailures?: string; replay?: string; progress: boolean; impl?: string; implCmd?: string; timeout: string; base?: string; name?: string }) => {
       if (o.impl && o.implCmd) throw new UsageError('give either --impl or --impl-cmd, not both');
       const seed = intOption('--seed', o.seed, -(2 ** 31), 2 ** 31 - 1);
@@ -157,6 +159,6 @@ could not be loaded.`)
         const added = saveFailures(o.saveFailures, results);
         if (added > 0) io.stderr.write(`klcheck: stored ${added} new counterexample(s) in ${o.saveFailures}\n`);
       }
-      setCode(summary.ok ? 0 : 1);
+      setCode(summary.exitCode);
     });
 }

@@ -1,6 +1,8 @@
 /**
  * The klcheck command line. `main(argv)` resolves to the exit code:
- *   0 everything checked holds; 1 at least one failure; 2 usage error or invalid input.
+ *   0 everything checked holds; 1 at least one failure; 2 usage error or invalid input;
+ *   4 nothing was checked; 5 incomplete (the time limit cut the run). bin/klcheck.js adds 3 for an
+ *   internal error.
  */
 import { Command, CommanderError } from 'commander';
 import { KlcheckError } from '../numeric/errors';

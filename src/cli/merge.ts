@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import type { Io } from './value';
 import { UsageError } from './check';
 import type { JsonReport } from '../report/json';
-import { serializeReport } from '../report/json';
+import { reportSummary, serializeReport } from '../report/json';
 import { formatConsole, summarize } from '../report/console';
 import { toJUnit } from '../report/junit';
 import { writeHtmlReport } from '../report/html';
@@ -75,7 +75,8 @@ export function mergeReports(reports: readonly { file: string; report: JsonRepor
   return {
     ...rest,
     ok: s.ok,
-    summary: { passed: s.passed, failed: s.failed, skipped: s.skipped },
+    verdict: s.verdict,
+    summary: reportSummary(s),
     results: merged,
     durationMs: Math.max(...reports.map((r) => r.report.durationMs)),
     generatedAt: new Date().toISOString(),
@@ -95,7 +96,8 @@ Example (three CI jobs, then one merge job):
   klcheck merge r1.json r2.json r3.json --json report.json --junit junit.xml
 
 The reports must come from the same run (seed, runs, mode, precision, candidate) and cover every
-shard exactly once. Exit codes: 0 everything holds; 1 a failure; 2 the reports do not belong together.`)
+shard exactly once. Exit codes: 0 everything holds; 1 a failure; 2 the reports do not belong
+together; 4 nothing was checked; 5 incomplete (the time limit left properties not run).`)
     .action((files: string[], o: { json?: string; junit?: string; html?: string }) => {
       const merged = mergeReports(files.map((file) => ({ file, report: readReport(file) })));
       const results = merged.results.map(revive);
@@ -107,6 +109,6 @@ shard exactly once. Exit codes: 0 everything holds; 1 a failure; 2 the reports d
       if (o.json) write(o.json, serializeReport(merged));
       if (o.junit) write(o.junit, toJUnit(merged.candidate.name, results, { seed: merged.seed }));
       if (o.html) writeHtmlReport(o.html, merged);
-      setCode(summarize(results).ok ? 0 : 1);
+      setCode(summarize(results).exitCode);
     });
 }

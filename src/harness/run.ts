@@ -65,7 +65,13 @@ export interface Counterexample {
 export interface PropertyResult {
   property: string;
   fn: string;
-  status: 'passed' | 'failed' | 'skipped';
+  /**
+   * 'skipped': not applicable, with the reason (a missing function, a float32 candidate for a
+   * theorem); 'not-run': applicable, but the time limit (--time-limit) was reached before its first case.
+   */
+  status: 'passed' | 'failed' | 'skipped' | 'not-run';
+  /** Passed on the cases that ran, but the time limit stopped it before all of them (`runs` says how many ran). */
+  cutShort?: boolean;
   runs: number;
   /** How many of the runs were also held to the strict (ulps) target. */
   strictRuns: number;

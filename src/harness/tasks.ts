@@ -73,9 +73,8 @@ export interface TaskOptions {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function runTask(candidate: CandidateHandle, task: Task, theorems: readonly Theorem<any>[], o: TaskOptions): Promise<PropertyResult> {
   const property = taskProperty(task);
-  if (o.deadline !== undefined && Date.now() >= o.deadline) {
-    return { property, fn: task.id, status: 'skipped', runs: 0, strictRuns: 0, worstBits: 0, worstRatio: 0, counterexample: null, message: 'not started: the time limit was reached', durationMs: 0 };
-  }
+  const notRun = (): PropertyResult => ({ property, fn: task.id, status: 'not-run', runs: 0, strictRuns: 0, worstBits: 0, worstRatio: 0, counterexample: null, message: 'not run: the time limit was reached before it started', durationMs: 0 });
+  if (o.deadline !== undefined && Date.now() >= o.deadline) return notRun();
   const only = [task.id];
   let results: PropertyResult[];
   if (task.kind === 'agreement') {
@@ -87,7 +86,11 @@ export async function runTask(candidate: CandidateHandle, task: Task, theorems: 
     results = await runTheorems(candidate, theorems, { seed: o.seed, runs: o.runs, precision: o.precision, base: o.base, only, mode: o.builtin ? 'strict' : o.mode, deadline: o.deadline });
   }
   const r = results[0]!;
-  if (o.deadline !== undefined && r.status !== 'skipped' && r.runs < o.runs && r.status === 'passed') {
+  if (o.deadline !== undefined && r.status === 'passed' && r.runs < o.runs) {
+    // Interrupted by the time limit: before its first case it checked nothing (not run); after
+    // some cases it holds on those only (cut short), and the run is incomplete either way.
+    if (r.runs === 0) return { ...notRun(), message: 'not run: the time limit was reached before its first case', durationMs: r.durationMs };
+    r.cutShort = true;
     r.message += ` (cut short by the time limit after ${r.runs} of ${o.runs})`;
   }
   return r;

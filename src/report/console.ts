@@ -1,18 +1,86 @@
 /** The console summary: one line per property, then each failure with its counterexample. */
 import type { PropertyResult } from '../harness/run';
 
+/**
+ * The verdict of a run, and its exit code:
+ *   ok               0  something was checked, nothing failed, and every applicable property ran to the end
+ *   failed           1  at least one property failed (whatever else happened)
+ *   nothing-checked  4  no property ran a single case: all skipped (the candidate lacks what was
+ *                       selected) or not run (the time limit came first)
+ *   incomplete       5  nothing failed, but the time limit left properties not run or cut short
+ * (2 is a usage error or a candidate that cannot be loaded; 3 an internal error.)
+ */
+export type RunVerdict = 'ok' | 'failed' | 'nothing-checked' | 'incomplete';
+
+export const EXIT_CODE: Readonly<Record<RunVerdict, number>> = { ok: 0, failed: 1, 'nothing-checked': 4, incomplete: 5 };
+
 export interface Summary {
+  /** The verdict is 'ok' (exit code 0). */
   ok: boolean;
+  verdict: RunVerdict;
+  exitCode: number;
+  /** Why the verdict is what it is, one sentence. */
+  reason: string;
   passed: number;
   failed: number;
   skipped: number;
+  /** Applicable, but the time limit was reached before they started. */
+  notRun: number;
+  /** Passed on the cases that ran, stopped early by the time limit (counted in `passed` too). */
+  cutShort: number;
+}
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** "the candidate has no klNormal() (agreement:klNormal, invalid:klNormal); …": skip reasons grouped. */
+function skipReasons(results: readonly PropertyResult[]): string {
+  const by = new Map<string, string[]>();
+  for (const r of results) {
+    if (r.status !== 'skipped') continue;
+    const list = by.get(r.message) ?? [];
+    list.push(r.property);
+    by.set(r.message, list);
+  }
+  const parts = [...by].map(([m, ps]) => `${m} (${ps.length > 4 ? `${ps.slice(0, 4).join(', ')} and ${ps.length - 4} more` : ps.join(', ')})`);
+  return parts.length > 5 ? `${parts.slice(0, 5).join('; ')}; …` : parts.join('; ');
 }
 
 export function summarize(results: readonly PropertyResult[]): Summary {
   const passed = results.filter((r) => r.status === 'passed').length;
   const failed = results.filter((r) => r.status === 'failed').length;
   const skipped = results.filter((r) => r.status === 'skipped').length;
-  return { ok: failed === 0, passed, failed, skipped };
+  const notRun = results.filter((r) => r.status === 'not-run').length;
+  const cutShort = results.filter((r) => r.status === 'passed' && r.cutShort === true).length;
+  const limit = notRun + cutShort > 0
+    ? `the time limit was reached: ${[notRun > 0 ? `${plural(notRun, 'property', 'properties')} not run` : '', cutShort > 0 ? `${cutShort} cut short` : ''].filter(Boolean).join(', ')}`
+    : '';
+  let verdict: RunVerdict;
+  let reason: string;
+  if (failed > 0) {
+    verdict = 'failed';
+    reason = `${plural(failed, 'property', 'properties')} failed${limit ? `; the run is incomplete (${limit})` : ''}`;
+  } else if (passed === 0) {
+    verdict = 'nothing-checked';
+    const why = [
+      results.length === 0 ? 'no property was selected' : '',
+      skipped > 0 ? `${skipped === results.length ? 'every property was skipped' : `${plural(skipped, 'property', 'properties')} skipped`}: ${skipReasons(results)}` : '',
+      notRun > 0 ? `${notRun === results.length ? 'the time limit was reached before any property started' : `${notRun} not run: the time limit was reached`}` : '',
+    ].filter(Boolean).join('; ');
+    reason = `nothing was checked: ${why}`;
+  } else if (limit) {
+    verdict = 'incomplete';
+    reason = `the run is incomplete: ${limit}; what ran holds`;
+  } else {
+    verdict = 'ok';
+    reason = 'everything applicable holds';
+  }
+  return { ok: verdict === 'ok', verdict, exitCode: EXIT_CODE[verdict], reason, passed, failed, skipped, notRun, cutShort };
+}
+
+/** The summary line: "OK: 3 passed, 0 failed, 2 skipped", "INCOMPLETE: 3 passed (1 cut short), 0 failed, 2 skipped, 26 not run", … */
+export function summaryLine(s: Summary): string {
+  const head = s.verdict === 'ok' ? 'OK' : s.verdict === 'failed' ? 'FAILED' : s.verdict === 'incomplete' ? 'INCOMPLETE' : 'NOTHING CHECKED';
+  return `${head}: ${s.passed} passed${s.cutShort > 0 ? ` (${s.cutShort} cut short)` : ''}, ${s.failed} failed, ${s.skipped} skipped${s.notRun > 0 ? `, ${s.notRun} not run` : ''}`;
 }
 
 /**
@@ -38,13 +106,15 @@ export function formatConsole(title: string, results: readonly PropertyResult[],
   const width = Math.max(...results.map((r) => r.property.length), 8);
   lines.push(`  ${'property'.padEnd(width)}  status   runs  strict  worst bits  worst err/bound  cases/s`);
   for (const r of results) {
-    const mark = r.status === 'passed' ? 'pass' : r.status === 'failed' ? 'FAIL' : 'skip';
+    const mark = r.status === 'passed' ? (r.cutShort ? 'pass*' : 'pass') : r.status === 'failed' ? 'FAIL' : r.status === 'skipped' ? 'skip' : 'not run';
     const noBits = !measuresError(r);
-    const bits = r.status === 'skipped' ? '' : noBits ? '–' : r.worstBits.toFixed(2);
-    const ratio = r.status === 'skipped' ? '' : noBits ? '–' : r.worstRatio.toExponential(1);
-    const rate = r.status === 'skipped' || r.runs === 0 ? '' : throughput(r.runs, r.durationMs);
+    const idle = r.status === 'skipped' || r.status === 'not-run';
+    const bits = idle ? '' : noBits ? '–' : r.worstBits.toFixed(2);
+    const ratio = idle ? '' : noBits ? '–' : r.worstRatio.toExponential(1);
+    const rate = idle || r.runs === 0 ? '' : throughput(r.runs, r.durationMs);
     lines.push(`  ${r.property.padEnd(width)}  ${mark.padEnd(7)}  ${String(r.runs).padStart(4)}  ${String(r.strictRuns).padStart(6)}  ${bits.padStart(10)}  ${ratio.padStart(15)}  ${rate.padStart(7)}`);
   }
+  if (results.some((r) => r.cutShort)) lines.push('  * cut short by the time limit: passed on the cases that ran (the runs column), not on all of them');
   const answered = results.filter((r) => r.status === 'passed' && r.invalid && r.invalid.silent + r.invalid.other > 0);
   if (answered.length > 0) {
     lines.push('', 'ℹ invalid input answered with a number instead of an error or NaN (information; --mode strict fails it):');
@@ -70,7 +140,8 @@ export function formatConsole(title: string, results: readonly PropertyResult[],
     }
   }
   const s = summarize(results);
-  lines.push('', `${s.ok ? 'OK' : 'FAILED'}: ${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped (seed ${opts.seed})`);
-  if (!s.ok && opts.replay) lines.push(`replay: ${opts.replay}`);
+  lines.push('', `${summaryLine(s)} (seed ${opts.seed})`);
+  if (s.verdict !== 'ok') lines.push(s.reason);
+  if (s.verdict === 'failed' && opts.replay) lines.push(`replay: ${opts.replay}`);
   return `${lines.join('\n')}\n`;
 }

@@ -293,7 +293,7 @@ function paramsOf(fn: string): readonly string[] {
 
 function summaryTable(results: readonly PropertyResult[], failureIds: Map<PropertyResult, string>): string {
   const rows = results.map((r) => {
-    const skipped = r.status === 'skipped';
+    const skipped = r.status === 'skipped' || r.status === 'not-run';
     const noBits = !measuresError(r);
     const id = failureIds.get(r);
     const prop = id ? `<a href="#${id}">${esc(r.property)}</a>` : esc(r.property);
@@ -381,7 +381,7 @@ ${esc(String(s.passed))} passed, ${esc(String(s.failed))} failed, ${esc(String(s
   }
   const info = information(results);
   if (info) body.push(info);
-  const plotted = results.filter((r) => r.property.startsWith('agreement:') && r.status !== 'skipped');
+  const plotted = results.filter((r) => r.property.startsWith('agreement:') && r.status !== 'skipped' && r.status !== 'not-run');
   const figures = plotted.map((r) => {
     const cls = r.classes;
     const inner = cls && Object.keys(cls).length > 0 ? bitsPlot(r.fn, cls) : '<p class="muted">No per-class statistics in this report.</p>';

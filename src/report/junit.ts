@@ -15,14 +15,14 @@ const jsonArgs = (v: unknown) => JSON.stringify(v, (_k, x) => (typeof x === 'num
 
 export function toJUnit(suiteName: string, results: readonly PropertyResult[], opts: { seed: number; timestamp?: string }): string {
   const failures = results.filter((r) => r.status === 'failed').length;
-  const skipped = results.filter((r) => r.status === 'skipped').length;
+  const skipped = results.filter((r) => r.status === 'skipped' || r.status === 'not-run').length;
   const time = (results.reduce((s, r) => s + r.durationMs, 0) / 1000).toFixed(3);
   const root = create({ version: '1.0', encoding: 'UTF-8' }).ele('testsuites', { name: 'klcheck', tests: results.length, failures, skipped, time });
   const suite = root.ele('testsuite', { name: xmlSafe(suiteName), tests: results.length, failures, errors: 0, skipped, time, ...(opts.timestamp ? { timestamp: opts.timestamp } : {}) });
   suite.ele('properties').ele('property', { name: 'seed', value: String(opts.seed) });
   for (const r of results) {
     const tc = suite.ele('testcase', { classname: `klcheck.${xmlSafe(suiteName)}`, name: xmlSafe(r.property), time: (r.durationMs / 1000).toFixed(3) });
-    if (r.status === 'skipped') tc.ele('skipped', { message: xmlSafe(r.message) });
+    if (r.status === 'skipped' || r.status === 'not-run') tc.ele('skipped', { message: xmlSafe(r.message) });
     if (r.status === 'failed') {
       const cx = r.counterexample;
       const body = cx
