@@ -11,7 +11,7 @@ import test from 'ava';
 import fc from 'fast-check';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CandidateStartError, encodeRequest, decodeResult, startSubprocessCandidate, SubprocessCandidateHandle, SubprocessOptions } from '../src/harness/subprocess';
+import { CandidateStartError, encodeRequest, decodeResult, parseJsonLine, startSubprocessCandidate, SubprocessCandidateHandle, SubprocessOptions } from '../src/harness/subprocess';
 import { runAgreement } from '../src/harness/run';
 import { KlcheckError } from '../src/numeric/errors';
 import { judge, standardBound } from '../src/numeric/accuracy';
@@ -326,7 +326,8 @@ test('never-answers: start rejects with CandidateStartError naming the command, 
   t.true(e instanceof KlcheckError);
   t.is(e!.name, 'CandidateStartError');
   t.is((e as CandidateStartError).command, cmd);
-  t.is(e!.message, `could not start the candidate command "${cmd}": it did not answer describe within 500 ms`);
+  t.is(e!.message, `could not start the candidate command "${cmd}": it did not answer describe within 500 ms; `
+    + 'if it is running, its output may be buffered: flush stdout after each line (Python: print(..., flush=True) or python3 -u; C: fflush(stdout))');
 });
 
 test('wrong-id: the call times out and the stray answer is recorded as noise', async (t) => {
@@ -414,4 +415,46 @@ test.after.always('no process started by these tests is left running (nor a zomb
     left = markedProcesses();
   }
   t.deepEqual(left, []);
+});
+
+// ------------------------------------------------------------------------------------------
+// Languages as they are: bare non-finite tokens, and rejected lines shown in the failure
+
+/** A JSON writer in the style of Python's json.dumps: bare NaN, Infinity, -Infinity. */
+function pythonStyle(v: unknown): string {
+  if (typeof v === 'number') return Number.isNaN(v) ? 'NaN' : v === Infinity ? 'Infinity' : v === -Infinity ? '-Infinity' : JSON.stringify(v);
+  if (Array.isArray(v)) return `[${v.map(pythonStyle).join(', ')}]`;
+  if (v !== null && typeof v === 'object') return `{${Object.entries(v).map(([k, x]) => `${JSON.stringify(k)}: ${pythonStyle(x)}`).join(', ')}}`;
+  return JSON.stringify(v);
+}
+
+test('parseJsonLine reads bare NaN/Infinity/-Infinity as the protocol strings, never inside strings, and rejects what JSON rejects', (t) => {
+  const tricky = fc.constantFrom('NaN', 'Infinity', '-Infinity', 'x: NaN', '[NaN, Infinity]', '\\"NaN', '", NaN', 'NaNa');
+  const { value } = fc.letrec((tie) => ({
+    value: fc.oneof({ depthSize: 'small' },
+      fc.double(), fc.constantFrom(NaN, Infinity, -Infinity), fc.oneof(fc.string(), tricky), fc.boolean(), fc.constant(null),
+      fc.array(tie('value'), { maxLength: 4 }), fc.dictionary(fc.oneof(fc.string(), tricky), tie('value'), { maxKeys: 3 })),
+  }));
+  const asProtocol = (v: unknown) => JSON.parse(JSON.stringify(v, (_k, x) => (typeof x === 'number' && !Number.isFinite(x) ? String(x) : x)));
+  fc.assert(fc.property(value, (v) => {
+    t.deepEqual(parseJsonLine(pythonStyle(v)), asProtocol(v));
+  }), { numRuns: 500 });
+  for (const bad of ['{"id": 1, "result": Nan}', '{"id": 1, "result": Infinityx}', '{"id": 1 "result": NaN}', 'NaN NaN', '{"id": 1, "result": +Infinity}']) {
+    t.throws(() => parseJsonLine(bad), { instanceOf: SyntaxError }, bad);
+  }
+});
+
+test("bare-nonfinite: a program answering with Python's default json.dumps (bare Infinity, NaN) is understood", async (t) => {
+  await withHandle(MIS('bare-nonfinite'), {}, async (h) => {
+    t.deepEqual(await h.call('kl', [[1, 0], [0, 1]]), { ok: true, value: Infinity });
+    t.deepEqual(await h.call('echo', [[NaN, -Infinity, Infinity, 1.5]]), { ok: true, value: [NaN, -Infinity, Infinity, 1.5] });
+    t.is(h.noiseCount(), 0);
+  });
+});
+
+test('prefixed: when every line is rejected as noise, the failure quotes the first of them', async (t) => {
+  const cmd = MIS('prefixed');
+  const e = await t.throwsAsync(start(cmd, { startTimeoutMs: 1000 }), { instanceOf: CandidateStartError });
+  t.regex(e!.message, /did not answer describe within 1000 ms \(it wrote 1 line that is not an answer; the first: «DEBUG \{"id":0,"result":\{"name":"misbehaving \(prefixed\)"/);
+  t.notRegex(e!.message, /buffered/, 'it is not buffering: it answers, in the wrong form');
 });

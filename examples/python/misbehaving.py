@@ -20,8 +20,12 @@ Modes:
                     them in reverse order
     flood           writes ~10 KB to stderr at start, then behaves (the stderr tail is bounded)
     exit-early      exits with code 7 before reading anything, after a message on stderr
+    bare-nonfinite  answers with plain json.dumps (Python's default: bare Infinity, -Infinity, NaN
+                    tokens instead of the protocol's strings), which the harness accepts
+    prefixed        writes every answer after a "DEBUG " prefix, so no line is an answer (each is noise)
 """
 
+import json
 import math
 import os
 import select
@@ -126,6 +130,14 @@ def main():
         a = answer(req)
         if MODE == "wrong-id" and fn == "kl":
             a["id"] = a["id"] + 1000
+        if MODE == "bare-nonfinite":
+            if "result" in a:
+                a["result"] = decode(a["result"])
+            write(json.dumps(a))
+            continue
+        if MODE == "prefixed":
+            write("DEBUG " + dumps(a))
+            continue
         if MODE == "noise":
             write("WARNING: computing %s" % fn)
             write('{"log": "not an answer"}')

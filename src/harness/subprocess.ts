@@ -8,7 +8,8 @@
  *     program → harness   {"id": 7, "result": 0.14384103622589045}   or   {"id": 7, "error": "…"}
  *
  * Non-finite numbers travel as the strings "Infinity", "-Infinity", "NaN" (both directions, inside
- * arrays too); finite numbers in shortest round-trip form (JSON.stringify), so float64 values cross
+ * arrays too; a program may also write them as the bare tokens Infinity, -Infinity, NaN, as Python's
+ * json.dumps does); finite numbers in shortest round-trip form (JSON.stringify), so float64 values cross
  * exactly; −0 is written `-0.0` (JSON.stringify would write `0`). Requests are pipelined: several
  * may be outstanding, answers are matched by id, in any order.
  *
@@ -19,11 +20,11 @@
  * | answers {"id", "result": v}                     | {ok: true, value: v decoded} — even if v is not a number (judged by the harness) |
  * | answers {"id", "error": m}                      | {ok: false, kind: 'threw', message: m}                           |
  * | answers {"id"} with neither                     | {ok: false, kind: 'protocol'}                                    |
- * | prints a non-JSON line, JSON that is not an answer, or an answer to an id nobody is waiting for | ignored, recorded in `noise()` |
+ * | prints a non-JSON line, JSON that is not an answer, or an answer to an id nobody is waiting for | ignored, recorded in `noise()`; the first such line is quoted in timeout and crash messages |
  * | does not answer within timeoutMs                | {ok: false, kind: 'timeout'}; the process group is SIGKILLed, other outstanding calls on it resolve {kind: 'crashed'} |
  * | exits or crashes                                | outstanding calls resolve {kind: 'crashed', message: 'exited with code 3 (stderr tail: …)'} |
  * | is dead when a call comes                       | restarted (and re-described) for that call, at most maxRestarts times over the handle's life; then every call resolves {kind: 'crashed', message: 'gave up after N restarts; …'} |
- * | never answers describe within startTimeoutMs, cannot be started, or answers describe wrongly | startSubprocessCandidate rejects with {@link CandidateStartError} |
+ * | never answers describe within startTimeoutMs, cannot be started, or answers describe wrongly | startSubprocessCandidate rejects with {@link CandidateStartError} (a describe that never came says the output may be buffered, and how to flush) |
  * | writes to stderr                                | captured (the last 2 KB kept, quoted in crash messages), never forwarded |
  *
  * The command line runs through a shell (`/bin/sh -c`), detached into its own process group, so a
@@ -112,6 +113,45 @@ function replacer(_key: string, v: unknown): unknown {
 export function encodeRequest(id: number, fn: string, args?: readonly unknown[]): string {
   const msg = args === undefined ? { id, fn } : { id, fn, args };
   return JSON.stringify(msg, replacer).split(NEG_ZERO_JSON).join('-0.0');
+}
+
+/**
+ * JSON.parse, also accepting the bare tokens `NaN`, `Infinity` and `-Infinity` where a value may
+ * stand (what Python's json.dumps writes by default, and other languages' writers too): they are
+ * unambiguous, so they are read as the strings "NaN", "Infinity", "-Infinity" that decodeResult turns
+ * into numbers. Text inside strings is never touched. Throws SyntaxError like JSON.parse otherwise.
+ */
+export function parseJsonLine(line: string): unknown {
+  try {
+    return JSON.parse(line);
+  } catch (e) {
+    if (!/NaN|Infinity/.test(line)) throw e;
+  }
+  let out = '';
+  let inString = false;
+  let prev = ''; // the last non-blank character outside strings
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!;
+    if (inString) {
+      out += c;
+      if (c === '\\') out += line[++i] ?? '';
+      else if (c === '"') { inString = false; prev = '"'; }
+      continue;
+    }
+    if (c === '"') { inString = true; out += c; continue; }
+    if (prev === '' || prev === '[' || prev === ',' || prev === ':') {
+      const token = /^(-?Infinity|NaN)(?![A-Za-z0-9_$])/.exec(line.slice(i, i + 9))?.[1];
+      if (token !== undefined) {
+        out += `"${token}"`;
+        i += token.length - 1;
+        prev = '"';
+        continue;
+      }
+    }
+    out += c;
+    if (c !== ' ' && c !== '\t' && c !== '\r') prev = c;
+  }
+  return JSON.parse(out);
 }
 
 /** A result from the wire: "Infinity", "-Infinity", "NaN" become numbers, recursively inside arrays. */
@@ -286,7 +326,7 @@ class Proc {
     if (line === '') return;
     let msg: unknown;
     try {
-      msg = JSON.parse(line);
+      msg = parseJsonLine(line);
     } catch {
       this.onNoise(raw);
       return;
@@ -423,6 +463,7 @@ class SubprocessCandidate implements SubprocessCandidateHandle {
   private closed = false;
   private readonly noiseLines: string[] = [];
   private noiseTotal = 0;
+  private firstNoise: string | undefined;
   private readonly timeoutMs: number;
   private readonly startTimeoutMs: number;
   private readonly maxRestarts: number;
@@ -456,8 +497,19 @@ class SubprocessCandidate implements SubprocessCandidateHandle {
     return this.proc?.stderr ?? '';
   }
 
+  /**
+   * " (it also wrote 3 lines that are not answers; the first: «…»)", or "" when it wrote none: a
+   * program whose answers are all rejected shows why, instead of only timing out.
+   */
+  noiseSuffix(): string {
+    if (this.firstNoise === undefined) return '';
+    const first = this.firstNoise.length > 200 ? `${this.firstNoise.slice(0, 200)}…` : this.firstNoise;
+    return ` (it wrote ${this.noiseTotal === 1 ? '1 line that is not an answer' : `${this.noiseTotal} lines that are not answers`}; the first: «${first}»)`;
+  }
+
   private recordNoise = (line: string): void => {
     this.noiseTotal++;
+    if (this.firstNoise === undefined) this.firstNoise = line;
     this.noiseLines.push(line.length > NOISE_LINE ? `${line.slice(0, NOISE_LINE)}…` : line);
     if (this.noiseLines.length > NOISE_KEEP) this.noiseLines.shift();
   };
@@ -478,7 +530,9 @@ class SubprocessCandidate implements SubprocessCandidateHandle {
     if (!r.ok) {
       const stderr = proc.stderr;
       if (r.kind === 'timeout') {
-        throw new CandidateStartError(command, `it did not answer describe within ${this.startTimeoutMs} ms${proc.tailSuffix()}`, stderr);
+        const hint = this.noiseTotal > 0 ? this.noiseSuffix()
+          : '; if it is running, its output may be buffered: flush stdout after each line (Python: print(..., flush=True) or python3 -u; C: fflush(stdout))';
+        throw new CandidateStartError(command, `it did not answer describe within ${this.startTimeoutMs} ms${hint}${proc.tailSuffix()}`, stderr);
       }
       if (r.kind === 'crashed') {
         const what = proc.deathWhat();
@@ -503,7 +557,7 @@ class SubprocessCandidate implements SubprocessCandidateHandle {
     if (this.proc?.alive) return Promise.resolve(this.proc);
     if (this.starting) return this.starting;
     if (this.restartCount >= this.maxRestarts) {
-      const last = this.proc ? `; last failure: ${this.proc.deathMessage()}` : '';
+      const last = this.proc ? `; last failure: ${this.proc.deathMessage()}${this.noiseSuffix()}` : this.noiseSuffix();
       return Promise.reject(new Error(`gave up after ${this.restartCount} restarts${last}`));
     }
     this.restartCount++;
@@ -527,7 +581,7 @@ class SubprocessCandidate implements SubprocessCandidateHandle {
   }
 
   private onTimeout = (proc: Proc) => (fn: string, id: number): void => {
-    proc.kill(`the process was killed after ${fn} (request ${id}) timed out (${this.timeoutMs} ms)${proc.tailSuffix()}`);
+    proc.kill(`the process was killed after ${fn} (request ${id}) timed out (${this.timeoutMs} ms)${this.noiseSuffix()}${proc.tailSuffix()}`);
   };
 
   async call(fn: string, args: unknown[]): Promise<CallResult> {
