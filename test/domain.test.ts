@@ -20,7 +20,7 @@ import { evaluateTheoremCheck, runTheorems, TheoremDomainError } from '../src/ha
 import { loadModuleCandidate } from '../src/harness/module';
 import { kernels } from '../src/kernels';
 import * as ref from '../src/reference';
-import { THEOREMS, gibbs } from '../properties';
+import { THEOREMS, gibbs, elboIdentity } from '../properties';
 import { massKl, normaliseInDomain } from '../properties/_shared/masses';
 import { distribution, unnormalized } from '../src/generators';
 import type { Theorem } from '../src/theorem';
@@ -202,6 +202,25 @@ test('massKl needs no call for Σa = 0 (0) and Σb = 0 < Σa (+∞)', (t) => {
   t.true(!('outside' in z) && z.value.isZero() && z.exact.isZero() && z.call === undefined);
   const inf = massKl(never, [1, 2], [0, 0]);
   t.true(!('outside' in inf) && inf.value.eq(Infinity) && ref.kl([1, 2], [0, 0]).eq(Infinity));
+});
+
+test('elbo-identity: a textbook float posterior that sums to 1 only within its own error is renormalised, not passed to kl; a wrong kl still fails', async (t) => {
+  // π̂ = exp(l − L̂): L̂ ≈ −999.6 carries an absolute error ~1e-13, so Σπ̂ − 1 = −5.3e-14 ≫ γ_4.
+  const inst = { logJoint: [-1000, -1000.4, -1000.8], q: [0.5, 0.25, 0.25] };
+  const posterior = (l: number[]) => { const L = kernels.logEvidence(l); return l.map((x) => Math.exp(x - L)); };
+  const pi = posterior(inst.logJoint);
+  t.false(inDomain('kl', [inst.q, pi]).ok, 'the instance exercises the renormalisation');
+  for (const [name, kl, ok] of [
+    ['kernel kl', kernels.kl, true],
+    ['generalised terms', generalizedTermsKl, true],
+    ['kl × (1 + 1e-6)', (p: number[], q: number[]) => kernels.kl(p, q) * (1 + 1e-6), false],
+  ] as const) {
+    const h = inProcessCandidate({ ...kernels, posterior, kl }, { name, precision: 'float64', base: 'e' }, 'module', 'test');
+    const r = await evaluateTheoremCheck(elboIdentity, inst, h, { mode: 'standard' });
+    t.is(r.ok, ok, `${name}: ${r.message}`);
+    t.true(r.calls.every((c) => inDomain(c.fn, c.args).ok));
+    t.true(r.calls.some((c) => c.fn === 'kl'));
+  }
 });
 
 // -------------------------------------------------------------------------------------------------
