@@ -151,6 +151,20 @@ test('every theorem\'s float64 check, run with the built-in kernels on many inst
   }
 });
 
+test('support and log-sum build every Σ a·log(a/b) of their instances inside the domain: none is skipped', (t) => {
+  let built = 0;
+  for (const id of ['support', 'log-sum']) {
+    const th = THEOREMS.find((x) => x.id === id)!;
+    for (const inst of fc.sample(th.float64!.instances ?? th.instances, { seed: SEED, numRuns: 2000 })) {
+      const r = th.float64!.check(inst, kernels as never, { mode: 'standard' });
+      t.true(r.ok, `${id}: ${r.message}`);
+      if (r.note !== undefined && /not checked/.test(r.note)) t.fail(`${id} skipped ${th.describe(inst)}: ${r.note}`);
+      built++;
+    }
+  }
+  t.is(built, 4000);
+});
+
 // -------------------------------------------------------------------------------------------------
 // Σ a·log(a/b) built inside the domain (properties/_shared/masses.ts)
 
