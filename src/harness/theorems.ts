@@ -16,6 +16,15 @@
  * (`callSync`: the built-in kernels, plain function maps) is called directly from the proxy, so its
  * checks run once, without re-execution.
  *
+ * Domain. Every call a check makes goes through the proxy, which first checks it against the
+ * contract's domain of the function (src/contract.ts `inDomain`): `kl(p, q)` of distributions, and
+ * so on. A call outside it is a bug of the theorem's check, not of the candidate — a correct
+ * candidate may compute anything there (generalised terms, normalising first, clamping at 0) — so
+ * it is never sent: the run stops with a {@link TheoremDomainError} naming the theorem and the call.
+ * The only exception is a pass of memoised re-execution that has already handed out placeholders:
+ * its arguments may be built from a placeholder, and the pass is discarded anyway (the final pass,
+ * with every answer known, is checked in full).
+ *
  * Layering: like run.ts, this module never imports properties/; the CLI passes the theorems in.
  */
 import fc from 'fast-check';
@@ -28,6 +37,29 @@ import type Decimal from 'decimal.js';
 import { judge } from '../numeric/accuracy';
 import { reference } from '../reference';
 import { diagnose, Diagnosis } from './diagnose';
+import { inDomain } from '../contract';
+
+/**
+ * Internal error: a theorem's float64 check called a candidate function outside the contract's
+ * domain (src/contract.ts). A bug of klcheck (of the theorem module), never reported as a verdict
+ * on the candidate.
+ */
+export class TheoremDomainError extends Error {
+  override name = 'TheoremDomainError';
+  constructor(readonly theorem: string, readonly fn: string, readonly args: readonly unknown[], readonly reason: string) {
+    super(`internal error: the float64 check of theorem '${theorem}' called ${shortCall(fn, args)} outside the contract's domain `
+      + `(${reason}); this is a bug of the theorem, not of the candidate (domains: src/contract.ts)`);
+  }
+}
+
+function shortCall(fn: string, args: readonly unknown[]): string {
+  const one = (a: unknown): string => {
+    if (!Array.isArray(a)) return String(a);
+    const shown = a.slice(0, 6).map((x) => String(x)).join(', ');
+    return `[${shown}${a.length > 6 ? `, … (${a.length} entries)` : ''}]`;
+  };
+  return `${fn}(${args.map(one).join(', ')})`;
+}
 
 /** Most check passes per instance (calls whose arguments depend on earlier answers need one each). */
 export const MAX_PASSES = 16;
@@ -78,7 +110,9 @@ function placeholder(fn: string, args: readonly unknown[]): unknown {
 
 /**
  * Runs one float64 check on one instance with the candidate's functions (memoised re-execution,
- * module comment). Never throws: a check that throws or a failed call is `ok: false` with a message.
+ * module comment). A check that throws or a failed call is `ok: false` with a message; the only
+ * error thrown is {@link TheoremDomainError}, when the check calls outside the contract's domain
+ * (even if the check itself caught it).
  */
 export async function evaluateTheoremCheck<I>(
   th: Theorem<I>, instance: I, candidate: CandidateHandle, opts: { mode: Mode; base?: 'e' | 2 | 10 },
@@ -94,11 +128,19 @@ export async function evaluateTheoremCheck<I>(
     calls.push({ fn, args, result: entry });
     return entry;
   };
+  let violation: TheoremDomainError | undefined;
   for (let pass = 0; pass < MAX_PASSES; pass++) {
     const pending = new Map<string, { fn: string; args: unknown[] }>();
     const proxy: Record<string, (...a: unknown[]) => unknown> = {};
     for (const fn of candidate.functions) {
       proxy[fn] = (...args: unknown[]) => {
+        const dom = inDomain(fn, args);
+        if (!dom.ok) {
+          // Arguments may come from a placeholder handed out in this pass: the pass is discarded.
+          if (pending.size > 0) return placeholder(fn, args);
+          violation ??= new TheoremDomainError(th.id, fn, copyArgs(args), dom.reason);
+          throw violation;
+        }
         const key = argKey(fn, args);
         let hit = memo.get(key);
         if (hit === undefined) {
@@ -118,9 +160,11 @@ export async function evaluateTheoremCheck<I>(
     try {
       result = check.check(instance, proxy as never, { mode: opts.mode });
     } catch (e) {
+      if (violation) throw violation;
       if (pending.size > 0) result = { ok: false };
       else return { ok: false, message: `threw ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`, calls };
     }
+    if (violation) throw violation; // caught and swallowed by the check: still a bug of the theorem
     if (pending.size === 0) return { ...result, calls };
     await Promise.all([...pending].map(async ([key, { fn, args }]) => {
       record(key, fn, args, await candidate.call(fn, copyArgs(args)));
@@ -190,9 +234,16 @@ export async function runTheorems(candidateIn: Candidate, theorems: readonly The
     let failedOnce = false;
     let noteCount = 0;
     const notes: { description: string; note: string }[] = [];
+    let internal: TheoremDomainError | undefined;
     const details = await fc.check(
       fc.asyncProperty(check!.instances ?? th.instances, async (inst) => {
-        const r = await evaluateTheoremCheck(th, inst, candidate, opts);
+        let r: Awaited<ReturnType<typeof evaluateTheoremCheck>>;
+        try {
+          r = await evaluateTheoremCheck(th, inst, candidate, opts);
+        } catch (e) {
+          if (e instanceof TheoremDomainError) internal ??= e;
+          throw e;
+        }
         if (!r.ok) failedOnce = true;
         else if (!failedOnce && r.note !== undefined) {
           noteCount++;
@@ -202,6 +253,7 @@ export async function runTheorems(candidateIn: Candidate, theorems: readonly The
       }),
       { seed: opts.seed, numRuns: opts.runs, ...deadlineParams(opts.deadline) } as fc.Parameters<[unknown]>,
     );
+    if (internal) throw internal; // never a verdict on the candidate
     done += opts.runs;
     opts.onProgress?.(done, total, th.id);
     const runs = details.numRuns;
