@@ -3,7 +3,7 @@
  * (round-half-even), with BigInt arithmetic only.
  */
 import type Decimal from 'decimal.js';
-import { bitLengthPositive } from './fixed';
+import { bitLengthPositive, expFixed, ln2Fixed, lnFixed } from './fixed';
 
 const LOG10_2 = Math.log10(2);
 const pow10Cache: bigint[] = [];
@@ -91,4 +91,47 @@ export function sameRounded(x: Rounded | null, y: Rounded | null): boolean {
 export function roundedToDecimal(r: Rounded | null, D: Decimal.Constructor): Decimal {
   if (r === null) return new D(0);
   return new D(`${r.negative ? '-' : ''}${r.q.toString()}e${r.t}`);
+}
+
+/** Below this |A| (bits), roundEnclosure rounds N·2^A exactly; beyond, by a scaled 10^t0 (below). */
+const EXACT_SCALE_BITS = 2048;
+
+/**
+ * The rounding of every value in the enclosure [lo, hi]·2^A to `digits` significant digits, when
+ * they all round alike; `undefined` when they do not (or the enclosure contains zero), so the caller
+ * refines. null only for lo = hi = 0.
+ *
+ * Cost does not grow with |A|: roundScaled's exact quotient has |A| + 3.3·digits bits (a value
+ * 2^-144000 costs a 144 000-bit division, and 10^-9e15 would not fit in memory), so beyond
+ * {@link EXACT_SCALE_BITS} the power of two is traded for a power of ten: 2^A = c·10^t0 with
+ * t0 = ⌊A·log10 2⌋ and c = exp(A·ln 2 − t0·ln 10) ∈ [0.1, 100), computed at P = 3.33·digits + 24
+ * bits with ln 2, ln 10 at scale G = P + bitlen|A| + bitlen|t0| + 8 (error of the argument
+ * ≤ 16(|A| + |t0|)·2^-G < 2^-(P+2)) and expFixed (relative error ≤ 16·2^-P): c = C·2^(k−P)·(1 ± δ),
+ * δ ≤ 18·2^-P. The enclosure is widened (by 18 and 19 units of 2^-P) and rounded at the small scale k − P,
+ * then the exponent shifted by t0.
+ */
+export function roundEnclosure(lo: bigint, hi: bigint, A: number, digits: number): Rounded | null | undefined {
+  if (!Number.isSafeInteger(A) || Math.abs(A) > 2 ** 53 - 2 ** 50) throw new RangeError(`roundEnclosure: scale 2^${A} out of range`);
+  if (lo > hi) [lo, hi] = [hi, lo];
+  if (lo === 0n && hi === 0n) return null;
+  if (lo <= 0n && hi >= 0n) return undefined;
+  const negative = hi < 0n;
+  const [a, b] = negative ? [-hi, -lo] : [lo, hi];
+  if (Math.abs(A) <= EXACT_SCALE_BITS) {
+    const x = roundScaled(a, A, digits);
+    const y = roundScaled(b, A, digits);
+    return sameRounded(x, y) && x !== null ? { ...x, negative } : undefined;
+  }
+  const P = Math.ceil(digits / LOG10_2) + 24;
+  const t0 = Math.floor(A * LOG10_2);
+  const G = P + 8 + bitLengthPositive(BigInt(Math.abs(A))) + bitLengthPositive(BigInt(Math.abs(t0) + 1));
+  const f = BigInt(A) * ln2Fixed(G) - BigInt(t0) * lnFixed(10n, 0, G);
+  const { mant: C, k } = expFixed(f, -G, P);
+  const unit = 1n << BigInt(P);
+  const loN = (a * C * (unit - 18n)) >> BigInt(P);
+  const hiN = ((b * C * (unit + 19n)) >> BigInt(P)) + 1n; // 1/(1 − δ) < 1 + δ + δ²
+  const x = roundScaled(loN, k - P, digits); // at scale 2^(k−P), times 10^t0
+  const y = roundScaled(hiN, k - P, digits);
+  if (x === null || y === null || !sameRounded(x, y)) return undefined;
+  return { negative, q: x.q, t: x.t + t0 };
 }

@@ -14,14 +14,21 @@
 import type Decimal from 'decimal.js';
 import { Dy, dyOf, dySub } from '../numeric/dyadic';
 import { InvalidInputError } from '../numeric/errors';
-import { FIXED_ERROR_UNITS, bitLengthPositive, expFixed, lnFixed } from '../numeric/fixed';
+import { FIXED_ERROR_UNITS, FixedExp, bitLengthPositive, expFixed, ln2Fixed, lnFixed } from '../numeric/fixed';
 import { LogForm, quantize } from '../numeric/logform';
-import { roundRational, roundScaled, roundedToDecimal, sameRounded, Rounded } from '../numeric/rounding';
+import { roundEnclosure, roundRational, roundScaled, roundedToDecimal, sameRounded, Rounded } from '../numeric/rounding';
 import type { Vector } from '../numeric/validate';
 
 const LOG2_10 = Math.log2(10);
-/** Posterior entries with d_z below this are returned as 0 (they are below 10^-455000). */
-const POSTERIOR_UNDERFLOW = -(2 ** 20);
+/**
+ * The reference's range: exp(d) for a gap d below this (5·10^15 nats) is below 10^-2.17e15, and such
+ * posterior entries and log evidences are returned as 0. The limit keeps every binary exponent
+ * below 2^53, so that the exponent arithmetic in doubles is exact (expWide, roundEnclosure); the
+ * Decimal contexts themselves would hold values down to 10^-9e15.
+ */
+const DECIMAL_UNDERFLOW_D = -5e15;
+/** expFixed's own range; beyond, expWide reduces by k·ln 2 first. */
+const EXP_FIXED_RANGE = 2 ** 20;
 
 interface Shifted {
   M: number;
@@ -46,6 +53,23 @@ function shift(logJoint: Vector): Shifted | null {
     d.push({ z, d: dySub(dyOf(l), Mdy), approx: l - M });
   }
   return { M, Mdy, d, tied };
+}
+
+/**
+ * exp(d) = mant·2^(k − F) for any exact dyadic d with |d| ≤ 5·10^15 (so |k| < 2^53 − 2^50 and the
+ * exponent sums in doubles are exact), relative error ≤ (FIXED_ERROR_UNITS + 1)·2^-F. Within
+ * expFixed's range it is expFixed; beyond, d = kk·ln 2 + r with kk = round(d/ln 2) in doubles
+ * (|r| < 1) and ln 2 at scale G = F + 80 (kk·ln 2 errs by ≤ 2^53·2^-G ≤ 2^-(F+27)), then expFixed(r).
+ */
+function expWide(d: Dy, approx: number, F: number): FixedExp {
+  if (Math.abs(approx) < EXP_FIXED_RANGE) return expFixed(d.m, d.e, F);
+  if (!(Math.abs(approx) <= -DECIMAL_UNDERFLOW_D)) throw new RangeError('expWide: argument out of range');
+  const kk = Math.round(approx / Math.LN2);
+  const G = F + 80;
+  const dFix = d.e + G >= 0 ? d.m << BigInt(d.e + G) : d.m >> BigInt(-(d.e + G));
+  const r = dFix - BigInt(kk) * ln2Fixed(G);
+  const e = expFixed(r, -G, F);
+  return { mant: e.mant, k: e.k + kk };
 }
 
 /** S = Σ exp(d_z) at scale F with its error bound E (units of 2^-F). */
@@ -79,6 +103,10 @@ export function logEvidenceRounded(logJoint: Vector, digits: number, D: Decimal.
     return new LogForm().addDyadic(s.Mdy).addLog({ m: 1n, e: 0 }, s.d.length).evaluate(digits, D);
   }
   let W = quantize(Math.ceil(digits * LOG2_10) + 16);
+  if (s.M === 0) {
+    const tiny = logOnePlusTiny(s, W, digits, D);
+    if (tiny !== undefined) return tiny;
+  }
   for (;;) {
     const F = W + 8;
     const { S, E } = sumExp(s, F);
@@ -98,6 +126,45 @@ export function logEvidenceRounded(logJoint: Vector, digits: number, D: Decimal.
   }
 }
 
+/**
+ * log p(x) when M = 0 is the only maximum and every other d_z is below −(W + 16)·ln 2: then
+ * log p(x) = log1p(x), x = Σ_{z ≠ argmax} exp(d_z) < n·2^-(W+16), a value of size x whatever the gap
+ * (exp(−10^5) is 10^-43430). The absolute scale of the main loop would need |log2 x| + W bits
+ * (minutes for a gap of 10^5); here x is summed relative to its largest term, exp(d_max) =
+ * mant·2^(K−F), so the work is that of an ordinary input: x ∈ [X − E, X + E]·2^(K−F), and
+ * x − x²/2 ≤ log1p(x) ≤ x encloses the value. Returns undefined when the shape does not apply.
+ */
+function logOnePlusTiny(s: Shifted, W0: number, digits: number, D: Decimal.Constructor): Decimal | undefined {
+  const rest = s.d.filter((t) => t.d.m !== 0n);
+  if (rest.length !== s.d.length - 1) return undefined; // M is tied: log p(x) ≥ log 2
+  let top = rest[0]!;
+  for (const t of rest) if (t.approx > top.approx) top = t;
+  const nBits = Math.ceil(Math.log2(rest.length + 1));
+  if (top.approx > -(W0 + 16 + nBits) * Math.LN2) return undefined; // x is not tiny: the main loop is cheap
+  if (top.approx < DECIMAL_UNDERFLOW_D) return new D(0);
+  for (let W = W0; ; W = quantize(W + Math.max(32, Math.ceil(W / 2)))) {
+    const F = W + 8 + nBits;
+    const { k: K } = expWide(top.d, top.approx, F);
+    const cutoff = top.approx - (F + nBits + 8) * Math.LN2 - 2;
+    let X = 0n;
+    let E = 0n;
+    for (const t of rest) {
+      if (t.approx < cutoff) {
+        E += 1n; // below 2^(K−F−nBits−8)·1.42·e²: less than one unit of 2^(K−F)
+        continue;
+      }
+      const e = expWide(t.d, t.approx, F);
+      const sh = K - e.k;
+      X += sh >= 0 ? e.mant >> BigInt(sh) : e.mant << BigInt(-sh);
+      // relative (16 + 1) units of a mantissa < 1.42·2^F, at most 2^1 larger after the shift; + truncation
+      E += 4n * (FIXED_ERROR_UNITS + 1n) + 1n;
+    }
+    const Q = ((X + E) * (X + E) >> BigInt(F - K + 1)) + 1n; // x²/2 in units of 2^(K−F), rounded up
+    const r = roundEnclosure(X - E - Q, X + E, K - F, digits);
+    if (r !== undefined) return roundedToDecimal(r, D);
+  }
+}
+
 export function posteriorValues(logJoint: Vector, digits: number, D: Decimal.Constructor): Decimal[] {
   const s = shift(logJoint);
   if (s === null) {
@@ -110,14 +177,14 @@ export function posteriorValues(logJoint: Vector, digits: number, D: Decimal.Con
     for (const t of s.d) out[t.z] = v;
     return out;
   }
-  let pending = s.d.filter((t) => t.approx >= POSTERIOR_UNDERFLOW);
+  let pending = s.d.filter((t) => t.approx >= DECIMAL_UNDERFLOW_D);
   let W = quantize(Math.ceil(digits * LOG2_10) + 16);
   while (pending.length > 0) {
     const F = W + 8;
     const { S, E } = sumExp(s, F);
     const next: typeof pending = [];
     for (const t of pending) {
-      const r = posteriorEntry(t.d, S, E, F, digits);
+      const r = posteriorEntry(t.d, t.approx, S, E, F, digits);
       if (r === undefined) next.push(t);
       else out[t.z] = roundedToDecimal(r, D);
     }
@@ -128,18 +195,16 @@ export function posteriorValues(logJoint: Vector, digits: number, D: Decimal.Con
 }
 
 /** exp(d)/S rounded, or undefined when the interval does not decide the rounding at this scale. */
-function posteriorEntry(d: Dy, S: bigint, E: bigint, F: number, digits: number): Rounded | null | undefined {
-  const { mant, k } = d.m === 0n ? { mant: 1n << BigInt(F), k: 0 } : expFixed(d.m, d.e, F);
+function posteriorEntry(d: Dy, approx: number, S: bigint, E: bigint, F: number, digits: number): Rounded | null | undefined {
+  const { mant, k } = d.m === 0n ? { mant: 1n << BigInt(F), k: 0 } : expWide(d, approx, F);
   // exp(d)/S = mant·2^k/S;  Q = ⌊mant·2^(F+8)/S⌋ stands for Q·2^(k − F − 8).
   const Q = (mant << BigInt(F + 8)) / S;
-  // Relative error ≤ (16 (exp) + E + 1 (S) ) / 2^F, + 1 unit of truncation.
-  const relUnits = FIXED_ERROR_UNITS + E + 2n;
+  // Relative error ≤ (17 (expWide) + E + 1 (S) ) / 2^F, + 1 unit of truncation.
+  const relUnits = FIXED_ERROR_UNITS + E + 3n;
   const err = ((Q * relUnits) >> BigInt(F)) + 2n;
   const A = k - F - 8;
   if (Q <= err) return undefined;
-  const lo = roundScaled(Q - err, A, digits);
-  const hi = roundScaled(Q + err, A, digits);
-  return sameRounded(lo, hi) ? lo : undefined;
+  return roundEnclosure(Q - err, Q + err, A, digits);
 }
 
 function roundDy(d: Dy, digits: number): Rounded | null {
