@@ -33,9 +33,7 @@
  *
  * Pure: imports only from src/numeric.
  */
-import { gamma, PRECISION } from './numeric/accuracy';
-import { Dy, DY_ZERO, dyAdd, dyOf } from './numeric/dyadic';
-import { bitLength } from './numeric/exact';
+import { gamma, PRECISION, sumDeviation } from './numeric/accuracy';
 
 export type ArgKind = 'distribution' | 'nonnegative' | 'logJoint' | 'finite' | 'positive' | 'finiteVector' | 'positiveVector';
 
@@ -106,24 +104,7 @@ export function distributionSlack(n: number, precision: 'float64' | 'float32' = 
   return gamma(n + 1, PRECISION[precision].u);
 }
 
-/** The exact sum of finite doubles, as a dyadic. */
-function exactSum(v: readonly number[]): Dy {
-  let s: Dy = DY_ZERO;
-  for (const x of v) if (x !== 0) s = dyAdd(s, dyOf(x));
-  return s;
-}
-
-/** |Σv − 1| for finite v: the sum exact, the difference rounded (to within 2^-63 relative). */
-export function sumDeviation(v: readonly number[]): number {
-  const d = dyAdd(exactSum(v), { m: -1n, e: 0 });
-  if (d.m === 0n) return 0;
-  const m = d.m < 0n ? -d.m : d.m;
-  // m·2^e rounded: keep the top 64 bits of m.
-  const L = bitLength(m);
-  const shift = Math.max(0, L - 64);
-  const x = Number(m >> BigInt(shift)) * 2 ** (d.e + shift);
-  return Number.isFinite(x) ? x : Infinity;
-}
+export { sumDeviation };
 
 function vectorProblem(name: string, v: unknown, kind: ArgKind, precision: 'float64' | 'float32'): string | null {
   if (!Array.isArray(v)) return `'${name}' is not an array`;

@@ -19,13 +19,16 @@ import {
   standardBound,
   STRICT_ULPS,
   strictApplies,
+  sumDeviation,
   sumsExactlyToOne,
   ulpError,
+  withinSimplex,
   ulpExponent,
   Precision,
 } from '../src/numeric/accuracy';
 import { decimalContext } from '../src/numeric/context';
 import { toDecimal } from '../src/numeric/exact';
+import { unnormalized } from '../src/generators';
 import * as ref from '../src/reference';
 import { CASE_SETS, exactOf, VECTOR_FNS } from './support/cases';
 import { FLOAT32, FnName, VARIANTS, Variant, ratiosInRange } from './support/variants';
@@ -303,4 +306,93 @@ test('STRICT_ULPS: 4 ulps for kl/entropy/crossEntropy/negEntropy; every kernel h
   for (const fn of ['generalizedKl', 'negEntropyGradient', 'logEvidence', 'posterior', 'elbo', 'klNormal', 'klNormalDiag']) {
     t.true((STRICT_ULPS[fn] ?? 0) >= 1);
   }
+});
+
+// ------------------------------------------------------------------------------------------
+// Off the simplex: the bound of the formula as written (no normalisation slack)
+
+/** Unnormalised nonnegative pairs of one length, q scaled by 2^k (mass ratios to 2^±300). */
+const offSimplexPair = fc.tuple(unnormalized({ maxLength: 20 }), unnormalized({ maxLength: 20 }), fc.integer({ min: -300, max: 300 }))
+  .map(([a, b, k]) => {
+    const n = Math.min(a.length, b.length);
+    return [a.slice(0, n), b.slice(0, n).map((x) => x * 2 ** k)] as [number[], number[]];
+  })
+  .filter(([p, q]) => q.every(Number.isFinite) && !withinSimplex(q) && p.every((x, i) => x === 0 || (x / q[i]! > 2 ** -1022 && x / q[i]! < 2 ** 1023)));
+
+const plainKl: Record<string, (p: number[], q: number[]) => number> = {
+  'p·log(p/q)': (p, q) => p.reduce((s, pi, i) => (pi > 0 ? s + pi * Math.log(pi / q[i]!) : s), 0),
+  'p·(log p − log q)': (p, q) => p.reduce((s, pi, i) => (pi > 0 ? s + pi * (Math.log(pi) - Math.log(q[i]!)) : s), 0),
+  'H(p, q) − H(p)': (p, q) => {
+    let a = 0;
+    let b = 0;
+    p.forEach((pi, i) => {
+      if (pi > 0) {
+        a -= pi * Math.log(q[i]!);
+        b -= pi * Math.log(pi);
+      }
+    });
+    return a - b;
+  },
+};
+
+test('off the simplex the kl bound is that of Σ p·log(p/q) as written: the plain forms pass, an answer with no correct digit fails', (t) => {
+  // The issue's loophole: γ·Σq (4.4e144) accepted 1 for an exact −300.029…
+  const p = [0.5, 0.5];
+  const q = [1e160, 1e100];
+  const exact = ref.kl(p, q);
+  t.false(judge('kl', [p, q], 1, exact).ok);
+  t.true(standardBound('kl', [p, q]) < 1e-12);
+  for (const f of Object.values(plainKl)) t.true(judge('kl', [p, q], f(p, q), exact).ok);
+  fc.assert(fc.property(offSimplexPair, ([p, q]) => {
+    const exact = ref.kl(p, q);
+    if (!exact.isFinite()) return true;
+    for (const [name, f] of Object.entries(plainKl)) {
+      const j = judge('kl', [p, q], f(p, q), exact);
+      if (!j.ok) throw new Error(`${name}: ${j.reason} (error ${j.absError}, bound ${j.bound})`);
+    }
+    // From the other side: generalised (kl_div) terms compute kl + Σq − Σp, another quantity off the
+    // simplex; it is rejected whenever |Σq − Σp| is 100 bounds away.
+    const gen = plainKl['p·log(p/q)']!(p, q) + q.reduce((s, x) => s + x, 0) - p.reduce((s, x) => s + x, 0);
+    const shift = Math.abs(q.reduce((s, x) => s + x, 0) - p.reduce((s, x) => s + x, 0));
+    return !(shift > 100 * standardBound('kl', [p, q]) && Number.isFinite(gen)) || !judge('kl', [p, q], gen, exact).ok;
+  }), { seed: SEED, numRuns: 300 });
+  t.pass();
+});
+
+test('off the simplex the entropy and cross-entropy bounds have no Σp slack: plain sums pass, a normalise-first one fails', (t) => {
+  fc.assert(fc.property(offSimplexPair, ([p, q]) => {
+    const H = ref.entropy(p);
+    const CE = ref.crossEntropy(p, q);
+    const h = p.reduce((s, x) => (x > 0 ? s - x * Math.log(x) : s), 0);
+    const ce = p.reduce((s, x, i) => (x > 0 ? s - x * Math.log(q[i]!) : s), 0);
+    if (!judge('entropy', [p], h, H).ok || (CE.isFinite() && !judge('crossEntropy', [p, q], ce, CE).ok)) return false;
+    // −Σ p̂ log p̂ with p̂ = p/Σp: a different quantity off the simplex, rejected when it differs by 100 bounds.
+    const S = p.reduce((s, x) => s + x, 0);
+    if (!(S > 0)) return true;
+    const hn = p.reduce((s, x) => (x > 0 ? s - (x / S) * Math.log(x / S) : s), 0);
+    const far = H.minus(hn).abs().toNumber() > 100 * standardBound('entropy', [p]);
+    return !far || !judge('entropy', [p], hn, H).ok;
+  }), { seed: SEED, numRuns: 300 });
+  t.pass();
+});
+
+test('withinSimplex / sumDeviation: exact sums, the contract\'s γ_{n+1} from both sides', (t) => {
+  const u = 2 ** -53;
+  t.is(sumDeviation([0.25, 0.75]), 0);
+  const W = decimalContext(60);
+  t.is(sumDeviation([0.1, 0.2, 0.7]), toDecimal(0.1, W).plus(toDecimal(0.2, W)).plus(toDecimal(0.7, W)).minus(1).abs().toNumber());
+  t.not(sumDeviation([0.1, 0.2, 0.7]), 0);
+  t.is(sumDeviation([1e160, 1e100]), 1e160);
+  t.is(sumDeviation([3]), 2);
+  t.true(withinSimplex([0.5, 0.5 + 2 * u]));
+  t.false(withinSimplex([0.5, 0.5 + 2 ** -40]));
+  t.false(withinSimplex([1e160, 1e100]));
+  t.false(withinSimplex([-0.5, 1.5]));
+  t.false(withinSimplex([]));
+  fc.assert(fc.property(fc.array(fc.double({ min: 0, max: 1e6, noNaN: true }), { minLength: 1, maxLength: 30 }), (w) => {
+    const S = w.reduce((s, x) => s + x, 0);
+    if (!(S > 0)) return true;
+    const v = w.map((x) => x / S); // float-normalised: inside the domain
+    return withinSimplex(v) && withinSimplex(v.map((x, i) => (i === 0 ? x * 2 : x))) === (sumDeviation(v.map((x, i) => (i === 0 ? x * 2 : x))) <= gamma(v.length + 1, u));
+  }), { seed: SEED, numRuns: 300 });
 });

@@ -466,8 +466,14 @@ function seriesFactor(sh: number, sl: number): number {
  *   ρ = p/q (ρ_lo = (p − ρ_hi·q)/q exactly), L = log ρ_hi + log1p(ρ_lo/ρ_hi), or
  *   L = log p − log q where the ratio over/underflows. t is homogeneous of degree 1, so tiny or
  *   huge pairs are first scaled by 2^±600 (exactly) into the range where no product underflows.
+ *
+ * With `plainIfFar`, a pair outside p/q ∈ [1/3, 3] gives the plain term p·L instead (the −d is not
+ * subtracted) and sets {@link TERM_PLAIN}: kl uses it so that the −p + q of the generalised form is
+ * never cancelled against an exact Σ(p − q) that can be 10^150 times the result (unnormalised q).
  */
-function genTerm(p: number, q: number): number {
+let TERM_PLAIN = false;
+function genTerm(p: number, q: number, plainIfFar = false): number {
+  TERM_PLAIN = false;
   let scale = 1;
   const mx = p > q ? p : q;
   let mn = p > q ? q : p;
@@ -516,8 +522,11 @@ function genTerm(p: number, q: number): number {
     }
     th = ddMulD(Lh, Ll, p);
     tl = LO;
-    th = ddAdd(th, tl, -dh, -dl);
-    tl = LO;
+    if (plainIfFar) TERM_PLAIN = true;
+    else {
+      th = ddAdd(th, tl, -dh, -dl);
+      tl = LO;
+    }
   }
   if (scale !== 1) {
     LO = tl * scale;
@@ -1213,13 +1222,16 @@ function klCore(p: Vector, q: Vector, generalised: boolean): number {
       if (generalised && qi !== 0) expansionAdd(parts, qi);
       continue;
     }
-    if (!generalised) {
-      expansionAdd(parts, pi);
-      if (qi !== 0) expansionAdd(parts, -qi);
-    }
     if (pi === qi) continue;
-    const th = genTerm(pi, qi);
+    // kl: the generalised term t (≥ 0) plus the exact p − q where p/q ∈ [1/3, 3] (|t|, |p − q| ≤ p:
+    // no cancellation beyond the terms' own size); the plain term p·log(p/q) elsewhere, where
+    // −p + q may be far larger than the term (q = 1e160 against p = 0.5).
+    const th = genTerm(pi, qi, !generalised);
     const tl = LO;
+    if (!generalised && !TERM_PLAIN) {
+      expansionAdd(parts, pi);
+      expansionAdd(parts, -qi);
+    }
     gh = ddAdd(gh, gl, th, tl);
     gl = LO;
   }

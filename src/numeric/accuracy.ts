@@ -104,6 +104,52 @@ export function sumsExactlyToOne(v: Vec): boolean {
   return accExp <= 0 && acc === 1n << BigInt(-accExp);
 }
 
+/**
+ * |Σv − 1| for finite v: the sum exact (dyadic), the difference rounded to its top 64 bits (relative
+ * error < 2^-63); +∞ when an entry is not finite. The contract's domains (src/contract.ts) use it.
+ */
+export function sumDeviation(v: Vec): number {
+  let acc = 0n;
+  let accExp = 0;
+  for (const x of v) {
+    if (!Number.isFinite(x)) return Infinity;
+    if (x === 0) continue;
+    const { negative, mantissa, exponent } = toDyadic(x);
+    let m = negative ? -mantissa : mantissa;
+    const e = exponent;
+    if (e < accExp) {
+      acc <<= BigInt(accExp - e);
+      accExp = e;
+    } else if (e > accExp) m <<= BigInt(e - accExp);
+    acc += m;
+  }
+  // acc·2^accExp − 1
+  let d: bigint;
+  let e = accExp;
+  if (accExp <= 0) d = acc - (1n << BigInt(-accExp));
+  else {
+    d = (acc << BigInt(accExp)) - 1n;
+    e = 0;
+  }
+  if (d === 0n) return 0;
+  if (d < 0n) d = -d;
+  const L = d.toString(2).length;
+  const shift = Math.max(0, L - 64);
+  const x = Number(d >> BigInt(shift)) * 2 ** (e + shift);
+  return Number.isFinite(x) ? x : Infinity;
+}
+
+/**
+ * Is v a distribution in the sense of the contract (src/contract.ts, kind `distribution`): finite
+ * entries ≥ 0 whose exact sum is within γ_{n+1}(u) of 1? The standard bounds' normalisation slack
+ * applies only then (see {@link klBound}).
+ */
+export function withinSimplex(v: Vec, precision: Precision = 'float64'): boolean {
+  if (v.length === 0) return false;
+  for (const x of v) if (!(x >= 0) || !Number.isFinite(x)) return false;
+  return sumDeviation(v) <= gamma(v.length + 1, PRECISION[precision].u);
+}
+
 /** The quantities whose strict target is claimed only for exactly normalised inputs. */
 const NORMALISED_STRICT = new Set(['kl', 'generalizedKl', 'entropy', 'crossEntropy', 'negEntropy']);
 /** Largest condition number at which the strict target of logEvidence and elbo is claimed. */
@@ -195,14 +241,17 @@ function klMagnitudes(p: Vec, q: Vec): { sp: number; sq: number; ops: number; te
  *   B = c·u·Σ_{p>0} p(1 + |ln p| + |ln q|) + γ_{n+2}·(Σ|T_i| + Σp + Σq) + 4n·η.
  * γ_{n+2}: n − 1 additions, plus up to two more roundings combining separately summed parts
  * (H(p, q) − H(p); kl + Σq − Σp; the division when normalising first). The Σp + Σq slack accepts
- * normalising first and generalised (kl_div) terms on float-normalised inputs, whose sums differ
- * from 1 by ≤ γ_n.
+ * normalising first and generalised (kl_div) terms on distributions (the contract's domain:
+ * |Σ − 1| ≤ γ_{n+1}), and applies only there: off the simplex those variants compute another
+ * quantity, and γ·Σq would accept anything (q = [1e160, 1e100] gives a slack of 4e144). Off the
+ * simplex the bound is that of the formula as written: 4u·ops + γ_{n+2}·Σ|T_i| + 4n·η.
  */
 export function klBound(p: Vec, q: Vec, precision: Precision = 'float64'): number {
   const { u, eta } = PRECISION[precision];
   const n = p.length;
   const m = klMagnitudes(p, q);
-  return STANDARD_C.kl! * u * m.ops + gamma(n + 2, u) * (m.terms + m.sp + m.sq) + 4 * n * eta;
+  const slack = withinSimplex(p, precision) && withinSimplex(q, precision) ? m.sp + m.sq : 0;
+  return STANDARD_C.kl! * u * m.ops + gamma(n + 2, u) * (m.terms + slack) + 4 * n * eta;
 }
 
 /** Generalised KL Σ[p log(p/q) − p + q]: the kl bound (the −p + q additions cost u(2p + q)). */
@@ -227,7 +276,8 @@ export function entropyBound(p: Vec, precision: Precision = 'float64'): number {
       terms += pi * l;
     }
   }
-  return STANDARD_C.entropy! * u * ops + gamma(p.length + 2, u) * (terms + sp) + 2 * p.length * eta;
+  const slack = withinSimplex(p, precision) ? sp : 0;
+  return STANDARD_C.entropy! * u * ops + gamma(p.length + 2, u) * (terms + slack) + 2 * p.length * eta;
 }
 
 /** Cross-entropy −Σ p log q: B = c·u·Σ_{p>0} p(1 + |ln q|) + γ_{n+2}·(Σ|p ln q| + Σp) + 2n·η. */
@@ -245,7 +295,8 @@ export function crossEntropyBound(p: Vec, q: Vec, precision: Precision = 'float6
       terms += pi * l;
     }
   }
-  return STANDARD_C.crossEntropy! * u * ops + gamma(p.length + 2, u) * (terms + sp) + 2 * p.length * eta;
+  const slack = withinSimplex(p, precision) && withinSimplex(q, precision) ? sp : 0;
+  return STANDARD_C.crossEntropy! * u * ops + gamma(p.length + 2, u) * (terms + slack) + 2 * p.length * eta;
 }
 
 /** Component i of ∇F(q) = 1 + ln q_i: B = c·u·(1 + |ln q_i|). */
