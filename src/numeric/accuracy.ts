@@ -461,8 +461,15 @@ const W = decimalContext(50);
 /** The largest finite double and the overflow threshold 2^1024 − 2^970 (values ≥ it round to ∞). */
 const OVERFLOW_THRESHOLD = dyadicToDecimal((1n << 54n) - 1n, 970, W); // (2^54 − 1)·2^970 = 2^1024 − 2^970
 
+/** 2^e in W, cached (ulp computations ask for the same few hundred exponents again and again). */
+const POW2 = new Map<number, Decimal>();
 function pow2(e: number): Decimal {
-  return dyadicToDecimal(1n, e, W);
+  let v = POW2.get(e);
+  if (v === undefined) {
+    v = dyadicToDecimal(1n, e, W);
+    if (POW2.size < 8192) POW2.set(e, v);
+  }
+  return v;
 }
 
 /**
