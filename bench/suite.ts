@@ -1,12 +1,14 @@
 /**
  * The parts of `npm run bench` beyond single functions: the mpmath baseline (same inputs, same run),
  * the peak memory of checking 10^5-category distributions, the suite's throughput per theorem, and
- * the wall time of the main job (`npm run klcheck`) with one and two workers.
+ * the wall time of the main job (`npm run klcheck`) with one and two workers, and the reference's
+ * slowest input classes against ordinary inputs.
  */
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import type { Figure } from './bench';
 import { kernels } from '../src/kernels';
+import * as ref from '../src/reference';
 import { runTheorems } from '../src/harness/theorems';
 import { THEOREMS } from '../properties';
 
@@ -65,4 +67,75 @@ export function mainJobFigure(workers: number, repeats: number): Figure {
     xs.push(Number(process.hrtime.bigint() - t0) / 1e9);
   }
   return summarise(`main job (npm run klcheck), ${workers} worker${workers > 1 ? 's' : ''}`, 's', xs, 'target ≤ 30 s (issue 6)');
+}
+
+/**
+ * The slowest input classes of the reference, each against an ordinary input of the same function
+ * in the same run (issue 11: no valid input may take minutes). `measure` is bench.ts's timer.
+ */
+export function slowClassFigures(
+  measure: (name: string, unit: string, units: number, repeats: number, fn: () => void) => Figure,
+  repeats: number,
+): Figure[] {
+  const out: Figure[] = [];
+  const pairUp = (fn: string, ordinary: () => unknown, cases: [string, () => unknown][]) => {
+    const base = measure(`reference ${fn}, ordinary input`, 'µs/call', 1, repeats, () => { ordinary(); });
+    out.push(base);
+    for (const [label, f] of cases) {
+      const fig = measure(`reference ${fn}, ${label}`, 'µs/call', 1, repeats, () => { f(); });
+      fig.ratio = { to: 'the ordinary input', value: fig.median / base.median };
+      fig.note = 'slow input class';
+      out.push(fig);
+    }
+  };
+  const ordinaryLj = [-3.2, -1.5, -7.25, -0.5];
+  for (const fn of ['logEvidence', 'posterior'] as const) {
+    const f = ref[fn] as (l: number[]) => unknown;
+    pairUp(fn, () => f(ordinaryLj), [
+      ['gap 1e5', () => f([0, -1e5])],
+      ['gaps 1e6 and 1e6 + 0.5', () => f([0, -1e6, -1e6 - 0.5])],
+      ['gap 4.9e15, positive top', () => f([800, 800 - 4.9e15, 799])],
+    ]);
+  }
+  pairUp('elbo', () => ref.elbo(ordinaryLj, [0.25, 0.25, 0.25, 0.25]), [
+    ['log joints 0 and −1e15', () => ref.elbo([0, -1e15], [0.5, 0.5])],
+  ]);
+  pairUp('klNormal', () => ref.klNormal(0.1, 1.5, -0.3, 0.75), [
+    ['σ 1e-300 vs 1e300, mean gap 1e300', () => ref.klNormal(0, 1e-300, 1e300, 1e300)],
+    ['σ 1e300 vs 1e-300', () => ref.klNormal(1e300, 1e300, -1e300, 1e-300)],
+  ]);
+  pairUp('crossEntropy', () => ref.crossEntropy([0.25, 0.75], [0.5, 0.5]), [
+    ['subnormal q (H ≈ 744)', () => ref.crossEntropy([0.5, 0.5], [5e-324, 1 - 5e-324])],
+    ['masses 1e300 against 1e-300', () => ref.crossEntropy([1e300, 1e300], [1e-300, 1e-300])],
+  ]);
+  return out;
+}
+
+/**
+ * CPU seconds (user + system, via /usr/bin/time) of `klcheck value` as a whole process, on the slowest
+ * input class against an ordinary input: what a user waits for. Null where /usr/bin/time is missing.
+ */
+export function valueProcessFigures(repeats: number): Figure[] | null {
+  const cpu = (args: string[]): number | null => {
+    const r = spawnSync('/usr/bin/time', ['-f', '%U %S', process.execPath, path.join(ROOT, 'bin', 'klcheck.js'), 'value', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 600_000 });
+    if (r.status !== 0) return null;
+    const m = /([\d.]+) ([\d.]+)\s*$/.exec(r.stderr.trim());
+    return m ? Number(m[1]) + Number(m[2]) : null;
+  };
+  const runs = (args: string[]): number[] | null => {
+    const xs: number[] = [];
+    for (let i = 0; i < repeats; i++) {
+      const c = cpu(args);
+      if (c === null) return null;
+      xs.push(c);
+    }
+    return xs;
+  };
+  const base = runs(['kl', '[[0.5,0.5],[0.1,0.9]]']);
+  const slow = runs(['logEvidence', '[[0,-1e5]]']);
+  if (!base || !slow) return null;
+  const b = summarise("process: klcheck value kl '[[0.5,0.5],[0.1,0.9]]'", 'CPU s', base);
+  const s = summarise("process: klcheck value logEvidence '[[0,-1e5]]'", 'CPU s', slow, 'was ~150 CPU s before issue 11');
+  s.ratio = { to: 'the ordinary value', value: s.median / b.median };
+  return [b, s];
 }
