@@ -260,7 +260,7 @@ for (const v of DOMAIN_VARIANTS) {
 
 test('on masses the variants really differ from Σ p·log(p/q) (so only the domain makes them correct)', (t) => {
   const exact = ref.kl([1], [2]).toNumber(); // −ln 2
-  for (const v of DOMAIN_VARIANTS) t.true(Math.abs(v.kl([1], [2]) - exact) > 0.5, v.name);
+  for (const v of DOMAIN_VARIANTS.filter((x) => x.usesPromise)) t.true(Math.abs(v.kl([1], [2]) - exact) > 0.5, v.name);
 });
 
 const gallery = path.join(__dirname, '..', 'examples', 'gallery');

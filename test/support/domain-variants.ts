@@ -4,7 +4,8 @@
  * domain (p = [1], q = [2]) fails them although they are right; test/domain.test.ts runs every
  * theorem and the agreement checks on them.
  *
- * Each is built on a correct base: the built-in kernels for every other function, and for kl
+ * Also plain summation orders of Σ p·(log p − log q) (left to right, pairwise, compensated), which must
+ * pass as well. Each is built on a correct base: the built-in kernels for every other function, and for kl
  * either the kernel or the plain difference-of-logs loop (which never forms the ratio p/q, so it
  * does not overflow where q is subnormal).
  */
@@ -44,11 +45,66 @@ export function clampNegativeKl(p: V, q: V): number {
   return Math.max(0, kernels.kl(p as number[], q as number[]));
 }
 
-/** The three kl variants, each as a full candidate: the kernels with kl replaced. */
-export const DOMAIN_VARIANTS: ReadonlyArray<{ name: string; kl: (p: V, q: V) => number; description: string }> = [
-  { name: 'generalised-terms', kl: generalizedTermsKl, description: 'Σ p·log(p/q) − p + q (scipy kl_div elementwise)' },
-  { name: 'normalise-first', kl: normaliseFirstKl, description: 'kl(p/Σp, q/Σq)' },
-  { name: 'clamp-negative', kl: clampNegativeKl, description: 'max(0, kl(p, q))' },
+/** Term by term, log p − log q (never forms p/q), summed left to right. */
+export function termByTermKl(p: V, q: V): number {
+  let s = 0;
+  for (let i = 0; i < p.length; i++) {
+    const pi = p[i]!;
+    if (pi === 0) continue;
+    if (q[i] === 0) return Infinity;
+    s += pi * (Math.log(pi) - Math.log(q[i]!));
+  }
+  return s;
+}
+
+function terms(p: V, q: V): number[] | null {
+  const t: number[] = [];
+  for (let i = 0; i < p.length; i++) {
+    const pi = p[i]!;
+    if (pi === 0) continue;
+    if (q[i] === 0) return null;
+    t.push(pi * (Math.log(pi) - Math.log(q[i]!)));
+  }
+  return t;
+}
+
+function pairwise(t: number[], lo: number, hi: number): number {
+  if (hi - lo <= 2) return hi - lo === 0 ? 0 : hi - lo === 1 ? t[lo]! : t[lo]! + t[lo + 1]!;
+  const mid = (lo + hi) >> 1;
+  return pairwise(t, lo, mid) + pairwise(t, mid, hi);
+}
+
+/** The same terms, summed pairwise (numpy's np.sum). */
+export function pairwiseKl(p: V, q: V): number {
+  const t = terms(p, q);
+  return t === null ? Infinity : pairwise(t, 0, t.length);
+}
+
+/** The same terms, Kahan–Babuška (Neumaier) compensated sum. */
+export function compensatedKl(p: V, q: V): number {
+  const t = terms(p, q);
+  if (t === null) return Infinity;
+  let s = 0;
+  let c = 0;
+  for (const x of t) {
+    const y = s + x;
+    c += Math.abs(s) >= Math.abs(x) ? (s - y) + x : (x - y) + s;
+    s = y;
+  }
+  return s + c;
+}
+
+/**
+ * The kl variants, each as a full candidate: the kernels with kl replaced. `usesPromise`: it relies on
+ * Σp = Σq = 1 and differs from Σ p·log(p/q) off the simplex; the others are plain summation orders.
+ */
+export const DOMAIN_VARIANTS: ReadonlyArray<{ name: string; kl: (p: V, q: V) => number; description: string; usesPromise?: true }> = [
+  { name: 'generalised-terms', kl: generalizedTermsKl, description: 'Σ p·log(p/q) − p + q (scipy kl_div elementwise)', usesPromise: true },
+  { name: 'normalise-first', kl: normaliseFirstKl, description: 'kl(p/Σp, q/Σq)', usesPromise: true },
+  { name: 'clamp-negative', kl: clampNegativeKl, description: 'max(0, kl(p, q))', usesPromise: true },
+  { name: 'term-by-term', kl: termByTermKl, description: 'Σ p·(log p − log q), left to right' },
+  { name: 'pairwise', kl: pairwiseKl, description: 'the same terms, pairwise summation' },
+  { name: 'compensated', kl: compensatedKl, description: 'the same terms, Neumaier-compensated summation' },
 ];
 
 /** The kernels with kl replaced by the variant. */
