@@ -2,6 +2,7 @@
  * `klcheck check` (and plain `klcheck`): the built-in float64 kernels checked against the reference
  * on every function, under the accuracy model. Exit 0 when everything holds, 1 on a failure.
  */
+import { DEFAULT_SHRINK_BUDGET } from '../harness/shrink-budget';
 import { Command } from 'commander';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -63,6 +64,7 @@ export function checkCommand(io: Io, setCode: (c: number) => void): Command {
     .option('--save-failures <file>', 'store the shrunk counterexamples of this run in this file (merged, deduplicated)')
     .option('--replay <file>', 'replay the counterexamples stored in this file first')
     .option('--time-limit <s>', 'stop drawing cases after this many seconds; what ran is reported (properties not started are skipped)')
+    .option('--shrink-budget <n>', 'property evaluations allowed for shrinking each failure; when spent, the smallest failing input so far is reported as not fully shrunk', String(DEFAULT_SHRINK_BUDGET))
     .option('--workers <n>', 'worker threads to spread the properties over (each opens its own copy of the candidate)', '1')
     .option('--shard <k/n>', 'run only shard k of n (every n-th property, deterministically); combine the JSON reports with klcheck merge')
     .option('--no-progress', 'no progress bar (it is shown only on a terminal anyway)')
@@ -86,7 +88,7 @@ Exit codes: 0 everything applicable holds; 1 at least one failure; 2 usage error
 could not be loaded; 3 internal error; 4 nothing was checked (every selected property skipped, e.g.
 --only names functions the candidate lacks); 5 incomplete (--time-limit left properties not run or
 cut short; what ran holds).`)
-    .action(async (o: { workers: string; shard?: string; timeLimit?: string; seed: string; runs: string; mode: string; precision?: string; only?: string; json?: string; junit?: string; html?: string; saveFailures?: string; replay?: string; progress: boolean; impl?: string; implCmd?: string; timeout: string; base?: string; name?: string }) => {
+    .action(async (o: { workers: string; shard?: string; timeLimit?: string; seed: string; runs: string; mode: string; precision?: string; only?: string; json?: string; junit?: string; html?: string; saveFailures?: string; replay?: string; shrinkBudget: string; progress: boolean; impl?: string; implCmd?: string; timeout: string; base?: string; name?: string }) => {
       if (o.impl && o.implCmd) throw new UsageError('give either --impl or --impl-cmd, not both');
       const seed = intOption('--seed', o.seed, -(2 ** 31), 2 ** 31 - 1);
       const runs = intOption('--runs', o.runs, 1, 1_000_000);
@@ -96,6 +98,7 @@ cut short; what ran holds).`)
       const timeoutMs = intOption('--timeout', o.timeout, 1, 3_600_000);
       const workers = intOption('--workers', o.workers, 1, 64);
       const shard = o.shard === undefined ? undefined : parseShard(o.shard);
+      const shrinkBudget = intOption('--shrink-budget', o.shrinkBudget, 0, 100_000_000);
       const timeLimit = o.timeLimit === undefined ? undefined : numberOption('--time-limit', o.timeLimit, 0.001, 1e7);
       const stored: RegressionFile = o.replay ? loadRegressionFile(o.replay) : { functions: [], theorems: [] };
       for (const s of stored.theorems) if (!theoremIds.includes(s.theorem)) throw new UsageError(`--replay: unknown theorem '${s.theorem}' in ${o.replay}; expected one of ${theoremIds.join(', ')}`);
@@ -115,9 +118,9 @@ cut short; what ran holds).`)
       const mine = shard ? selectShard(tasks, shard) : tasks;
       const isTty = (io.stderr as NodeJS.WriteStream).isTTY === true;
       const bar = o.progress && isTty ? new SingleBar({ format: 'checking {fn} [{bar}] {percentage}% | {value}/{total} properties', stream: io.stderr as NodeJS.WriteStream, clearOnComplete: true }, Presets.shades_classic) : null;
-      const taskOpts: TaskOptions = { seed, runs, mode: o.mode, builtin: !external, precision, base: candidate.meta.base, deadline };
-      const runOpts: RunOptions = { seed, runs, mode: o.mode, precision, only: only?.filter((f) => fns.includes(f)), base: candidate.meta.base, strictWhereClaimed: !external };
-      const theoremOpts = { seed, runs, precision, base: candidate.meta.base, only: only?.filter((f) => theoremIds.includes(f)), mode: (external ? o.mode : 'strict') as Mode };
+      const taskOpts: TaskOptions = { seed, runs, mode: o.mode, builtin: !external, precision, base: candidate.meta.base, deadline, shrinkBudget };
+      const runOpts: RunOptions = { seed, runs, mode: o.mode, precision, only: only?.filter((f) => fns.includes(f)), base: candidate.meta.base, strictWhereClaimed: !external, shrinkBudget };
+      const theoremOpts = { seed, runs, precision, base: candidate.meta.base, only: only?.filter((f) => theoremIds.includes(f)), mode: (external ? o.mode : 'strict') as Mode, shrinkBudget };
       // Replays run first, in this thread, on the first shard only.
       const replaying = !shard || shard.k === 1;
       bar?.start(mine.length, 0, { fn: '' });

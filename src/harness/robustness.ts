@@ -14,6 +14,7 @@
  * Strict mode fails on the first `silent` or `other` outcome and shrinks it: a candidate must refuse
  * invalid input, by throwing or with NaN.
  */
+import { notFullyShrunk, shrinkBudget } from './shrink-budget';
 import fc from 'fast-check';
 import type { Mode } from '../numeric/accuracy';
 import { InvalidCase, InvalidTarget, invalidInput } from '../generators';
@@ -54,6 +55,8 @@ export interface RobustnessOptions {
   onProgress?: (done: number, total: number, fn: string) => void;
   /** Epoch milliseconds after which no more calls are drawn (--time-limit). */
   deadline?: number;
+  /** Property evaluations allowed for shrinking after the first failure (src/harness/shrink-budget.ts). */
+  shrinkBudget?: number;
 }
 
 function show(v: unknown): string {
@@ -92,15 +95,20 @@ export async function runRobustness(candidateIn: Candidate, opts: RobustnessOpti
     const tally: InvalidTally = { throws: 0, nan: 0, silent: 0, other: 0, examples: {} };
     let failedOnce = false;
     const strict = opts.mode === 'strict';
+    const budget = shrinkBudget(opts.shrinkBudget);
     const details = await fc.check(
       fc.asyncProperty(invalidInput({ targets: [INVALID_TARGET_OF[fn]!] }), async (c) => {
+        if (budget.skip()) return true;
         const { outcome, did } = await classifyInvalid(candidate, fn, c);
         if (!failedOnce) {
           tally[outcome]++;
           tally.examples[outcome] ??= { input: c.description, did };
         }
         const ok = !strict || outcome === 'throws' || outcome === 'nan';
-        if (!ok) failedOnce = true;
+        if (!ok) {
+          failedOnce = true;
+          budget.failed();
+        }
         return ok;
       }),
       { seed: opts.seed, numRuns: opts.runs, ...deadlineParams(opts.deadline) } as fc.Parameters<[InvalidCase]>,
@@ -114,8 +122,9 @@ export async function runRobustness(candidateIn: Candidate, opts: RobustnessOpti
       results.push({
         ...base, status: 'failed', runs: details.numRuns, invalid: tally,
         counterexample: { args: c.args, label: `invalid: ${c.reason}`, reference: `invalid input (${c.description})`, candidate: null, error: did },
-        message: `${fn} answers invalid input instead of refusing it: ${c.description} → ${did} (strict mode; so far ${counts})`,
+        message: `${fn} answers invalid input instead of refusing it: ${c.description} → ${did} (strict mode; so far ${counts})${budget.spent ? ` (${notFullyShrunk(budget)})` : ''}`,
         shrinks: details.numShrinks,
+        ...(budget.spent ? { notFullyShrunk: true } : {}),
         durationMs: Date.now() - t0,
       });
     } else if (details.failed) {

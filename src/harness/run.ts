@@ -12,6 +12,7 @@ import { judge, judgeVector, Mode, Precision, strictApplies, Verdict } from '../
 import { reference } from '../reference';
 import { FUNCTION_CASES, FunctionCases } from './cases';
 import { CandidateHandle, inProcessCandidate } from './candidate';
+import { notFullyShrunk, shrinkBudget } from './shrink-budget';
 import { diagnose, Diagnosis } from './diagnose';
 
 export type CandidateFn = (...args: never[]) => unknown;
@@ -43,6 +44,8 @@ export interface RunOptions {
   onProgress?: (done: number, total: number, fn: string) => void;
   /** Epoch milliseconds after which no more cases are drawn (--time-limit); the cases run so far count. */
   deadline?: number;
+  /** Property evaluations allowed for shrinking after the first failure (src/harness/shrink-budget.ts). */
+  shrinkBudget?: number;
 }
 
 /** fast-check parameters that stop drawing cases at the deadline (the cases run so far are kept). */
@@ -85,6 +88,8 @@ export interface PropertyResult {
   message: string;
   /** Shrink steps fast-check took. */
   shrinks?: number;
+  /** The shrink budget ran out: the counterexample is the smallest found, not fully shrunk. */
+  notFullyShrunk?: boolean;
   /**
    * Agreement results: statistics per generator class (the case label of src/harness/cases.ts, e.g.
    * 'mismatch', 'n=5-64', 'd=3'), keys sorted. Collected by the same rule as worstBits — from the
@@ -238,9 +243,13 @@ export async function runAgreement(candidateIn: Candidate, opts: RunOptions): Pr
     let last: Outcome | undefined;
     let failedOnce = false; // after the first failure, every call is a shrink step: no statistics
     const tally = classTally();
+    const budget = shrinkBudget(opts.shrinkBudget);
     const details = await fc.check(
       fc.asyncProperty(spec.arbitrary, async ({ args, label }) => {
+        if (budget.skip()) return true;
         const o = await evaluateCase(spec, candidate, args, label, opts);
+        if (!o.ok) budget.failed();
+        if (o.ok && failedOnce) return true;
         last = o;
         if (!failedOnce) tally.add(label, o);
         if (!o.ok) failedOnce = true;
@@ -274,8 +283,9 @@ export async function runAgreement(candidateIn: Candidate, opts: RunOptions): Pr
         property, fn: spec.fn, status: 'failed', runs, strictRuns, worstBits, worstRatio,
         counterexample: cx ?? null,
         ...(diagnosis ? { diagnosis } : {}),
-        message: describeFailure(spec.fn, o.cx ?? last?.cx),
+        message: describeFailure(spec.fn, o.cx ?? last?.cx) + (budget.spent ? ` (${notFullyShrunk(budget)})` : ''),
         shrinks: details.numShrinks,
+        ...(budget.spent ? { notFullyShrunk: true } : {}),
         classes,
         durationMs: Date.now() - t0,
       });

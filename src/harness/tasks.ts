@@ -67,6 +67,8 @@ export interface TaskOptions {
   base: 'e' | 2 | 10;
   /** Epoch milliseconds after which no property starts and running ones stop drawing (--time-limit). */
   deadline?: number;
+  /** Shrink budget per property (src/harness/shrink-budget.ts; default DEFAULT_SHRINK_BUDGET). */
+  shrinkBudget?: number;
 }
 
 /** Runs one task on a candidate. */
@@ -78,12 +80,12 @@ export async function runTask(candidate: CandidateHandle, task: Task, theorems: 
   const only = [task.id];
   let results: PropertyResult[];
   if (task.kind === 'agreement') {
-    const runOpts: RunOptions = { seed: o.seed, runs: o.runs, mode: o.mode, precision: o.precision, only, base: o.base, strictWhereClaimed: o.builtin, deadline: o.deadline };
+    const runOpts: RunOptions = { seed: o.seed, runs: o.runs, mode: o.mode, precision: o.precision, only, base: o.base, strictWhereClaimed: o.builtin, deadline: o.deadline, shrinkBudget: o.shrinkBudget };
     results = await runAgreement(candidate, runOpts);
   } else if (task.kind === 'invalid') {
-    results = await runRobustness(candidate, { seed: o.seed, runs: o.runs, only, mode: o.builtin ? 'strict' : o.mode, deadline: o.deadline });
+    results = await runRobustness(candidate, { seed: o.seed, runs: o.runs, only, mode: o.builtin ? 'strict' : o.mode, deadline: o.deadline, shrinkBudget: o.shrinkBudget });
   } else {
-    results = await runTheorems(candidate, theorems, { seed: o.seed, runs: o.runs, precision: o.precision, base: o.base, only, mode: o.builtin ? 'strict' : o.mode, deadline: o.deadline });
+    results = await runTheorems(candidate, theorems, { seed: o.seed, runs: o.runs, precision: o.precision, base: o.base, only, mode: o.builtin ? 'strict' : o.mode, deadline: o.deadline, shrinkBudget: o.shrinkBudget });
   }
   const r = results[0]!;
   if (o.deadline !== undefined && r.status === 'passed' && r.runs < o.runs) {

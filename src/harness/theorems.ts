@@ -38,6 +38,7 @@ import { judge } from '../numeric/accuracy';
 import { reference } from '../reference';
 import { diagnose, Diagnosis } from './diagnose';
 import { inDomain } from '../contract';
+import { notFullyShrunk, shrinkBudget } from './shrink-budget';
 
 /**
  * Internal error: a theorem's float64 check called a candidate function outside the contract's
@@ -81,6 +82,8 @@ export interface TheoremRunOptions {
   onProgress?: (done: number, total: number, theorem: string) => void;
   /** Epoch milliseconds after which no more instances are drawn (--time-limit). */
   deadline?: number;
+  /** Property evaluations allowed for shrinking after the first failure (src/harness/shrink-budget.ts). */
+  shrinkBudget?: number;
 }
 
 type CheckResult = { ok: boolean; message?: string; note?: string };
@@ -235,8 +238,10 @@ export async function runTheorems(candidateIn: Candidate, theorems: readonly The
     let noteCount = 0;
     const notes: { description: string; note: string }[] = [];
     let internal: TheoremDomainError | undefined;
+    const budget = shrinkBudget(opts.shrinkBudget);
     const details = await fc.check(
       fc.asyncProperty(check!.instances ?? th.instances, async (inst) => {
+        if (budget.skip()) return true;
         let r: Awaited<ReturnType<typeof evaluateTheoremCheck>>;
         try {
           r = await evaluateTheoremCheck(th, inst, candidate, opts);
@@ -244,8 +249,10 @@ export async function runTheorems(candidateIn: Candidate, theorems: readonly The
           if (e instanceof TheoremDomainError) internal ??= e;
           throw e;
         }
-        if (!r.ok) failedOnce = true;
-        else if (!failedOnce && r.note !== undefined) {
+        if (!r.ok) {
+          failedOnce = true;
+          budget.failed();
+        } else if (!failedOnce && r.note !== undefined) {
           noteCount++;
           if (notes.length < MAX_THEOREM_NOTES) notes.push({ description: th.describe(inst), note: r.note });
         }
@@ -265,8 +272,9 @@ export async function runTheorems(candidateIn: Candidate, theorems: readonly The
       results.push({
         ...base, runs, status: 'failed', ...noteFields, ...(diagnosis ? { diagnosis } : {}),
         counterexample: { args: [th.toJSON(inst)], label: 'instance', reference: '', candidate: null, error: r.message ?? 'the statement fails' },
-        message: `${th.id} fails with the candidate's functions on ${th.describe(inst)}: ${r.message ?? 'the statement fails'}`,
+        message: `${th.id} fails with the candidate's functions on ${th.describe(inst)}: ${r.message ?? 'the statement fails'}${budget.spent ? ` (${notFullyShrunk(budget)})` : ''}`,
         shrinks: details.numShrinks,
+        ...(budget.spent ? { notFullyShrunk: true } : {}),
         durationMs: Date.now() - t0,
       });
     } else if (details.failed) {
