@@ -138,7 +138,7 @@ for (const kind of LATENT_KINDS) {
       t.is(m.kind, kind);
       t.is(m.shape, shape);
       t.true(m.logJoint.length <= 2, show);
-      const base = { tied: 0, spread: 0, 'near-1000': -1000, 'near-5000': -5000 }[shape];
+      const base = { tied: 0, spread: 0, 'near-1000': -1000, 'near-5000': -5000, positive: 800, 'huge-gap': 0 }[shape];
       t.true(m.logJoint.every((x) => x === -Infinity || x === base), show);
       t.true(simple(m.q), show);
       if (kind === 'extra-mass') t.true(m.logJoint.some((x, i) => x === -Infinity && m.q[i]! > 0), show);
@@ -154,13 +154,15 @@ test('latentModel() shrinks an underflow-only failure to a single log joint near
 });
 
 for (const relation of GAUSSIAN_RELATIONS) {
-  test(`gaussianPair({ relations: ['${relation}'] }) shrinks to mu1 = 0, sigma1 = 1 and keeps the relation`, (t) => {
+  test(`gaussianPair({ relations: ['${relation}'] }) shrinks to mu1 = 0, sigma1 = 1 (1e±155 for huge/tiny scales) and keeps the relation`, (t) => {
     for (const seed of SEEDS) {
       const g = shrunk(gaussianPair({ relations: [relation] }), () => false, seed);
       const show = JSON.stringify(g);
       t.is(g.relation, relation);
-      t.true(g.mu1 === 0 && g.sigma1 === 1, show);
+      const scale = relation === 'huge-scale' ? 1e155 : relation === 'tiny-scale' ? 1e-155 : 1;
+      t.true(g.mu1 === 0 && g.sigma1 === scale, show);
       const r = g.sigma2 / g.sigma1;
+      if (scale !== 1) t.true(g.mu2 === 0 && g.sigma2 === scale, show);
       if (relation === 'equal') t.true(g.mu2 === 0 && g.sigma2 === 1, show);
       if (relation === 'near-equal') t.true(g.mu2 === 0 && g.sigma2 === 1 + 2 ** -52, show);
       if (relation === 'extreme-scale') t.true(g.mu2 === 0 && (r === 1e-20 || r === 1e20), show);

@@ -63,17 +63,27 @@ for (const [file, lib] of [['mathjs.mjs', 'mathjs kldivergence'], ['ml-distance.
   });
 }
 
-test('TensorFlow.js categoricalCrossentropy: crossEntropy is flagged finite-under-mismatch', async (t) => {
+test('TensorFlow.js categoricalCrossentropy: crossEntropy is flagged epsilon-clipping (ε = 1e-7), and finite under a support mismatch', async (t) => {
   await withCandidate('tfjs.mjs', async (c) => {
     t.is(c.meta.precision, 'float32');
     const [r] = await runAgreement(c, { seed, runs: 200, mode: 'standard', precision: c.meta.precision, only: ['crossEntropy'] });
     t.is(r!.status, 'failed', r!.message);
-    t.is(r!.diagnosis?.id, 'finite-under-mismatch', r!.message);
-    const cx = r!.counterexample!;
-    const [p, q] = cx.args as [number[], number[]];
-    t.true(Number.isFinite(cx.candidate as number));
-    t.is(ref.crossEntropy(p, q).toString(), 'Infinity');
-    t.true(p.some((x, i) => x > 0 && q[i] === 0), 'the shrunk input is a support mismatch');
+    t.is(r!.diagnosis?.id, 'epsilon-clipping', r!.message);
+    t.regex(r!.diagnosis!.explanation, /ε = 1e-7/);
+    const [p, q] = r!.counterexample!.args as [number[], number[]];
+    t.true(p.some((x, i) => x > 0 && q[i]! < 1e-7), 'some q_i < ε where p_i > 0');
+    // the clipped formula explains the value; the exact one does not
+    const clipped = p.reduce((s, x, i) => (x > 0 ? s - x * Math.log(Math.min(Math.max(q[i]!, 1e-7), 1 - 1e-7)) : s), 0);
+    const got = r!.counterexample!.candidate as number;
+    t.true(Math.abs(got - clipped) * 10 < Math.abs(got - ref.crossEntropy(p, q).toNumber()));
+    // on a support mismatch: finite where the exact value is +∞
+    const d = await agreesOn(c, 'crossEntropy', cases('mismatch'), 50);
+    t.true(d.failed);
+    const [{ args }] = d.counterexample!;
+    t.is(ref.crossEntropy(...(args as [number[], number[]])).toString(), 'Infinity');
+    const o = await evaluateCase({ fn: 'crossEntropy', params: ['p', 'q'], arbitrary: cases('mismatch') }, c, args, 'mismatch', { seed, runs: 1, mode: 'standard', precision: 'float32' });
+    t.true(Number.isFinite(o.cx!.candidate as number));
+    t.is(diagnose('crossEntropy', args, o.cx!.candidate, ref.crossEntropy(...(args as [number[], number[]])), o.cx!.error)?.id, 'finite-under-mismatch');
   });
 });
 

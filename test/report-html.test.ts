@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { runAgreement, RunOptions, PropertyResult } from '../src/harness/run';
-import { FUNCTION_CASES } from '../src/harness/cases';
+import { FUNCTION_CASES, stratifiedCases } from '../src/harness/cases';
 import { inProcessCandidate } from '../src/harness/candidate';
 import { buildJsonReport, serializeReport, JsonReport } from '../src/report/json';
 import { toHtml, writeHtmlReport, twoModeExample, bitsPlot, showValue, escapeHtml } from '../src/report/html';
@@ -45,7 +45,7 @@ test('per-class statistics: one entry per generator class drawn, consistent with
     // Exactly the labels fast-check draws with this seed, with their counts (the same stream as the run).
     const spec = FUNCTION_CASES.find((s) => s.fn === r.fn)!;
     const counts: Record<string, number> = {};
-    for (const { label } of fc.sample(spec.arbitrary, { seed: opts.seed, numRuns: r.runs })) counts[label] = (counts[label] ?? 0) + 1;
+    for (const { label } of fc.sample(stratifiedCases(spec, r.runs), { seed: opts.seed, numRuns: r.runs })) counts[label] = (counts[label] ?? 0) + 1;
     t.deepEqual(Object.fromEntries(Object.entries(cls).map(([k, v]) => [k, v.runs])), counts, r.property);
     t.deepEqual(Object.keys(cls), Object.keys(cls).sort());
     t.is(Math.max(...Object.values(cls).map((s) => s.worstBits)), r.worstBits);
@@ -178,8 +178,8 @@ test('edge cases: no per-class statistics, no counterexample, vector results, od
       ...base, property: 'theorem:gibbs', fn: 'gibbs', classes: undefined, shrinks: 3, message: 'gibbs fails: kl returned NaN',
       counterexample: { args: [{ p: [0.5, 0.5], q: [1, 0] }], label: 'instance', reference: '', candidate: null, error: 'kl returned NaN' },
     },
-    { ...base, property: 'theorem:support', fn: 'support', status: 'passed', classes: undefined, counterexample: null, notes: { count: 2, first: [{ description: 'p = [1e-300] <', note: 'overflow & co' }] } },
-    { ...base, property: 'theorem:pinsker', fn: 'pinsker', status: 'passed', classes: undefined, counterexample: null, notes: { count: 1, first: [] } },
+    { ...base, property: 'theorem:support', fn: 'support', status: 'passed', runs: 1, classes: undefined, counterexample: null, notes: { count: 2, first: [{ description: 'p = [1e-300] <', note: 'overflow & co' }] } },
+    { ...base, property: 'theorem:pinsker', fn: 'pinsker', status: 'passed', runs: 1, classes: undefined, counterexample: null, notes: { count: 1, first: [] } },
     { ...base, property: 'invalid:kl', fn: 'kl', status: 'passed', classes: undefined, counterexample: null, message: 'on 10 invalid inputs: silent number 4', invalid: { throws: 0, nan: 6, silent: 4, other: 0, examples: {} } },
     { ...base, property: 'invalid:entropy', fn: 'entropy', status: 'passed', classes: undefined, counterexample: null, message: 'all thrown', invalid: { throws: 10, nan: 0, silent: 0, other: 0, examples: {} } },
   ];

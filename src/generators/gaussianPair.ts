@@ -12,19 +12,23 @@ import { nextUp } from './_internal/exact';
  * | `extreme-scale` | sigma2 / sigma1 = 10^±k, k ∈ [20, 150]; \|mu1 − mu2\| ≤ 1024·min(sigma1, sigma2)                    | up to ~5e299  |
  * | `far-means`     | sigma1, sigma2 within a factor 2^±8; \|mu1 − mu2\| = sigma2 · t · 10^k, k ∈ [5, 150]                    | up to ~1e300  |
  * | `independent`   | both drawn independently: mu = m·2^e (\|m\| ≤ 1024, \|e\| ≤ 30), sigma = (1 + f/1024)·2^g (\|g\| ≤ 30) | moderate      |
+ * | `huge-scale`    | sigma1 = (1 + f/1024)·10^k, k ∈ [155, 300], sigma2 within 2^±8 of it, \|mu1 − mu2\| ≤ 1024·sigma2: sigma² and (mu1 − mu2)² overflow | moderate |
+ * | `tiny-scale`    | the same with 10^-k: every square underflows                                                      | moderate      |
  *
  * Every sigma is finite and > 0, every mu finite, and the exact KL is finite and below 1e301
  * (it fits a double).
  */
-export const GAUSSIAN_RELATIONS = ['equal', 'near-equal', 'extreme-scale', 'far-means', 'independent'] as const;
+export const GAUSSIAN_RELATIONS = ['equal', 'near-equal', 'extreme-scale', 'far-means', 'independent', 'huge-scale', 'tiny-scale'] as const;
 export type GaussianRelation = (typeof GAUSSIAN_RELATIONS)[number];
 
 export const GAUSSIAN_RELATION_WEIGHTS: Readonly<Record<GaussianRelation, number>> = {
-  equal: 15,
-  'near-equal': 25,
-  'extreme-scale': 25,
+  equal: 13,
+  'near-equal': 22,
+  'extreme-scale': 20,
   'far-means': 10,
-  independent: 25,
+  independent: 20,
+  'huge-scale': 8,
+  'tiny-scale': 7,
 };
 
 /** Two univariate Gaussians N(mu1, sigma1²), N(mu2, sigma2²) and the relation built into them. */
@@ -60,7 +64,8 @@ const sigmaArb = fc
  * (10^±20 … 10^±150), far-apart means, and independent draws.
  *
  * The output is `{ mu1, sigma1, mu2, sigma2, relation }` ({@link GAUSSIAN_RELATIONS}).
- * Shrinks to mu = 0, sigma = 1 and the simplest perturbation: e.g. near-equal →
+ * huge and tiny scales (10^±155 … 10^±300, where σ² and (μ1 − μ2)² over- or underflow).
+ * Shrinks to mu = 0, sigma = 1 (10^±155 for huge/tiny scales) and the simplest perturbation: e.g. near-equal →
  * `(0, 1, 0, 1 + 2^-52)`, extreme-scale → `(0, 1, 0, 1e-20)`.
  *
  * @param constraints - Constraints to apply when building instances
@@ -116,5 +121,16 @@ function relationArb(relation: GaussianRelation): fc.Arbitrary<GaussianPair> {
       return fc
         .tuple(muArb, sigmaArb, muArb, sigmaArb)
         .map(([mu1, sigma1, mu2, sigma2]) => ({ mu1, sigma1, mu2, sigma2, relation }));
+    case 'huge-scale':
+    case 'tiny-scale':
+      return fc
+        .tuple(fc.integer({ min: 0, max: 1023 }), fc.integer({ min: 155, max: 300 }), fc.integer({ min: -8, max: 8 }), fc.integer({ min: -1024, max: 1024 }), fc.integer({ min: -1024, max: 1024 }))
+        .map(([f, k, g, m, t]) => {
+          const sigma1 = (1 + f / 1024) * Number(`1e${relation === 'huge-scale' ? k : -k}`);
+          const sigma2 = sigma1 * 2 ** g;
+          const mu1 = m * sigma1;
+          const mu2 = mu1 + t * sigma2;
+          return { mu1, sigma1, mu2, sigma2, relation };
+        });
   }
 }

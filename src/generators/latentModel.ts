@@ -13,8 +13,10 @@ import { roundedPosterior } from './_internal/posterior';
  * | `spread`    | −(a_z + f_z), a_z ∈ [0, 10^4] (skewed toward 0), f_z a multiple of 2^-20: from 0 down to −10^4 |
  * | `near-1000` | −1000 − (a_z + f_z), a_z ∈ [0, 60]: exp underflows to 0 for every z                          |
  * | `near-5000` | −5000 − (a_z + f_z), a_z ∈ [0, 60]                                                          |
+ * | `positive`  | 800 − (a_z + f_z), a_z ∈ [0, 60]: positive log joints (densities), exp overflows for every z |
+ * | `huge-gap`  | −(a_z + f_z) for a_z ≡ 0 (mod 3), else −10^(4 + a_z mod 12)·(1 + (a_z mod 7)/8): gaps 10^4 … 1.75·10^15 below the top (real data sets: 10^4–10^6), evidence terms down to e^-10^15 |
  */
-export const LATENT_SHAPES = ['tied', 'spread', 'near-1000', 'near-5000'] as const;
+export const LATENT_SHAPES = ['tied', 'spread', 'near-1000', 'near-5000', 'positive', 'huge-gap'] as const;
 export type LatentShape = (typeof LATENT_SHAPES)[number];
 
 /**
@@ -31,10 +33,12 @@ export const LATENT_KINDS = ['posterior', 'zeros', 'extra-mass', 'independent'] 
 export type LatentKind = (typeof LATENT_KINDS)[number];
 
 export const LATENT_SHAPE_WEIGHTS: Readonly<Record<LatentShape, number>> = {
-  tied: 25,
-  spread: 25,
-  'near-1000': 25,
-  'near-5000': 25,
+  tied: 20,
+  spread: 20,
+  'near-1000': 20,
+  'near-5000': 15,
+  positive: 10,
+  'huge-gap': 15,
 };
 export const LATENT_KIND_WEIGHTS: Readonly<Record<LatentKind, number>> = {
   posterior: 35,
@@ -45,7 +49,7 @@ export const LATENT_KIND_WEIGHTS: Readonly<Record<LatentKind, number>> = {
 
 /** A discrete latent-variable model for one observation x, with a variational distribution q. */
 export interface LatentModel {
-  /** log p(x, z) for each z: finite ≤ 0, or −∞ (impossible z); at least one finite. */
+  /** log p(x, z) for each z: finite (≤ 0, or ≤ 800 for shape `positive`), or −∞ (impossible z); at least one finite. */
   logJoint: number[];
   /** A distribution over z (finite, ≥ 0, sums to 1 within 2 ulps), same length as logJoint. */
   q: number[];
@@ -128,7 +132,8 @@ function requiredSlot(kind: SlotKind): fc.Arbitrary<Slot> {
 
 /**
  * Discrete latent-variable models for one observation: `logJoint[z] = log p(x, z)` from 0 down
- * to −10^4 — nearly tied, widely spread, clustered near −1000 and −5000 where exp underflows, with
+ * to −10^4 — nearly tied, widely spread, clustered near −1000 and −5000 where exp underflows,
+ * positive (near 800, where exp overflows), with gaps of 10^4 … 10^15 below the top, with
  * −∞ for impossible z — and a variational q: the exact posterior (correctly rounded, computed by
  * log-sum-exp in double-double), the posterior with zeros, q with mass where the posterior has
  * none, or an unrelated q. The corners of logEvidence, posterior and the ELBO.
@@ -196,6 +201,11 @@ function logJointValue(shape: LatentShape, s: Slot, B: number, sBits: number): n
       return -1000 - ((s.a % 61) + frac);
     case 'near-5000':
       return -5000 - ((s.a % 61) + frac);
+    case 'positive':
+      return 800 - ((s.a % 61) + frac);
+    case 'huge-gap':
+      // a ≡ 0 (mod 3), and a = 0 where shrinking goes: near the top; else 10^4 … 1.75·10^15 below it
+      return s.a % 3 === 0 ? 0 - ((s.a % 61) + frac) : -(10 ** (4 + (s.a % 12)) * (1 + (s.a % 7) / 8) + frac);
   }
 }
 

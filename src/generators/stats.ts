@@ -155,7 +155,7 @@ export const COVERAGE: readonly CoverageSpec<any>[] = [
     name: 'latentModel()',
     arbitrary: () => latentModel(),
     dimensions: [
-      { name: 'shape', classify: (m: { shape: string }) => m.shape, min: all(LATENT_SHAPES, 0.15) },
+      { name: 'shape', classify: (m: { shape: string }) => m.shape, min: { ...all(LATENT_SHAPES, 0.15), 'near-5000': 0.11, positive: 0.07, 'huge-gap': 0.11 } },
       { name: 'kind', classify: (m: { kind: string }) => m.kind, min: { posterior: 0.2, zeros: 0.12, 'extra-mass': 0.12, independent: 0.15 } },
       {
         name: 'n',
@@ -179,7 +179,7 @@ export const COVERAGE: readonly CoverageSpec<any>[] = [
     name: 'gaussianPair()',
     arbitrary: () => gaussianPair(),
     dimensions: [
-      { name: 'relation', classify: (g: { relation: string }) => g.relation, min: { ...all(GAUSSIAN_RELATIONS, 0.1), 'far-means': 0.05 } },
+      { name: 'relation', classify: (g: { relation: string }) => g.relation, min: { ...all(GAUSSIAN_RELATIONS, 0.1), 'far-means': 0.05, 'huge-scale': 0.05, 'tiny-scale': 0.04 } },
       {
         name: 'sigma2 / sigma1',
         classify: (g: { sigma1: number; sigma2: number }) => sigmaRatioBucket(g.sigma2 / g.sigma1),

@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import type Decimal from 'decimal.js';
 import { judge, judgeVector, Mode, Precision, strictApplies, Verdict } from '../numeric/accuracy';
 import { reference } from '../reference';
-import { FUNCTION_CASES, FunctionCases } from './cases';
+import { FUNCTION_CASES, FunctionCases, stratifiedCases } from './cases';
 import { CandidateHandle, inProcessCandidate } from './candidate';
 import { notFullyShrunk, shrinkBudget } from './shrink-budget';
 import { diagnose, Diagnosis } from './diagnose';
@@ -174,8 +174,23 @@ export function toNats(v: unknown, fn: string, base: 'e' | 2 | 10): unknown {
   return v;
 }
 
-/** Evaluates one case: the candidate must agree with the reference under the accuracy model. */
-export async function evaluateCase(spec: FunctionCases, candidate: CandidateHandle, args: unknown[], label: string, opts: RunOptions): Promise<Outcome> {
+/** Same answer: numbers by Object.is (NaN equals NaN, −0 differs from 0), arrays component-wise. */
+function sameAnswer(a: unknown, b: unknown): boolean {
+  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => Object.is(x, b[i]));
+  return Object.is(a, b);
+}
+
+const showAnswer = (v: unknown): string => (Array.isArray(v) ? `[${v.map(String).join(', ')}]` : String(v));
+
+/** Every DETERMINISM_EVERY-th drawn case is also called a second time, on fresh copies of its arguments. */
+export const DETERMINISM_EVERY = 10;
+
+/**
+ * Evaluates one case: the candidate must agree with the reference under the accuracy model. With
+ * `recall`, it is called again on fresh copies of the same arguments and must give the same answer
+ * ("equal contents give equal answers", docs/contract.md).
+ */
+export async function evaluateCase(spec: FunctionCases, candidate: CandidateHandle, args: unknown[], label: string, opts: RunOptions, recall = false): Promise<Outcome> {
   const refFn = (reference as unknown as Record<string, (...a: unknown[]) => Decimal | Decimal[]>)[spec.fn]!;
   const exact = refFn(...args);
   const copies = args.map((a) => (Array.isArray(a) ? a.slice() : a));
@@ -188,6 +203,13 @@ export async function evaluateCase(spec: FunctionCases, candidate: CandidateHand
   const mutated = (res as { mutated?: boolean }).mutated ?? !sameContents(args, copies);
   if (mutated) {
     return { ok: false, bits: NaN, ratio: NaN, strict: false, cx: { args, label, reference: show(exact), candidate: res.value, error: 'mutates its input' } };
+  }
+  if (recall) {
+    const again = await candidate.call(spec.fn, args.map((a) => (Array.isArray(a) ? a.slice() : a)));
+    if (!again.ok || !sameAnswer(res.value, again.value)) {
+      const second = again.ok ? showAnswer(again.value) : `${again.kind}: ${again.message}`;
+      return { ok: false, bits: NaN, ratio: NaN, strict: false, cx: { args, label, reference: show(exact), candidate: res.value, error: `nondeterministic: the same input gave ${showAnswer(res.value)}, then ${second}` } };
+    }
   }
   const got = toNats(res.value, spec.fn, opts.base ?? 'e');
   const strict = opts.mode === 'strict' || (opts.strictWhereClaimed === true && strictApplies(spec.fn, args, Array.isArray(exact) ? undefined : exact));
@@ -244,11 +266,15 @@ export async function runAgreement(candidateIn: Candidate, opts: RunOptions): Pr
     let failedOnce = false; // after the first failure, every call is a shrink step: no statistics
     const tally = classTally();
     const budget = shrinkBudget(opts.shrinkBudget);
+    let drawn = 0;
+    let recallAll = false;
     const details = await fc.check(
-      fc.asyncProperty(spec.arbitrary, async ({ args, label }) => {
+      fc.asyncProperty(stratifiedCases(spec, opts.runs), async ({ args, label }) => {
         if (budget.skip()) return true;
-        const o = await evaluateCase(spec, candidate, args, label, opts);
+        drawn++;
+        const o = await evaluateCase(spec, candidate, args, label, opts, recallAll || (!failedOnce && drawn % DETERMINISM_EVERY === 0));
         if (!o.ok) budget.failed();
+        if (!failedOnce && !o.ok && o.cx?.error?.startsWith('nondeterministic')) recallAll = true; // shrink it as such
         if (o.ok && failedOnce) return true;
         last = o;
         if (!failedOnce) tally.add(label, o);
@@ -275,7 +301,7 @@ export async function runAgreement(candidateIn: Candidate, opts: RunOptions): Pr
     opts.onProgress?.(done, total, spec.fn);
     if (details.failed && details.counterexample) {
       const [{ args, label }] = details.counterexample;
-      const o = await evaluateCase(spec, candidate, args, label, opts);
+      const o = await evaluateCase(spec, candidate, args, label, opts, recallAll);
       const cx = o.cx ?? last?.cx;
       const refFn = (reference as unknown as Record<string, (...a: unknown[]) => Decimal | Decimal[]>)[spec.fn]!;
       const diagnosis = cx ? diagnose(spec.fn, cx.args, cx.candidate, refFn(...cx.args), cx.error) : undefined;
