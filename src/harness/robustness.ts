@@ -19,6 +19,7 @@ import type { Mode } from '../numeric/accuracy';
 import { InvalidCase, InvalidTarget, invalidInput } from '../generators';
 import { CandidateHandle } from './candidate';
 import { asHandle, Candidate, deadlineParams, PropertyResult } from './run';
+import { ShrinkBudget, shrinkGuard } from './shrink-budget';
 
 /** The invalidInput target of each contract function (klNormalDiag has none: its vectors are parameters). */
 export const INVALID_TARGET_OF: Readonly<Record<string, InvalidTarget>> = {
@@ -54,6 +55,8 @@ export interface RobustnessOptions {
   onProgress?: (done: number, total: number, fn: string) => void;
   /** Epoch milliseconds after which no more calls are drawn (--time-limit). */
   deadline?: number;
+  /** Bound on shrinking (src/harness/shrink-budget.ts; default 2,000 steps or 60 s). */
+  shrinkBudget?: Partial<ShrinkBudget>;
 }
 
 function show(v: unknown): string {
@@ -92,8 +95,9 @@ export async function runRobustness(candidateIn: Candidate, opts: RobustnessOpti
     const tally: InvalidTally = { throws: 0, nan: 0, silent: 0, other: 0, examples: {} };
     let failedOnce = false;
     const strict = opts.mode === 'strict';
+    const guard = shrinkGuard(opts.shrinkBudget);
     const details = await fc.check(
-      fc.asyncProperty(invalidInput({ targets: [INVALID_TARGET_OF[fn]!] }), async (c) => {
+      fc.asyncProperty(invalidInput({ targets: [INVALID_TARGET_OF[fn]!] }), guard.wrap(async (c: InvalidCase) => {
         const { outcome, did } = await classifyInvalid(candidate, fn, c);
         if (!failedOnce) {
           tally[outcome]++;
@@ -102,7 +106,7 @@ export async function runRobustness(candidateIn: Candidate, opts: RobustnessOpti
         const ok = !strict || outcome === 'throws' || outcome === 'nan';
         if (!ok) failedOnce = true;
         return ok;
-      }),
+      })),
       { seed: opts.seed, numRuns: opts.runs, ...deadlineParams(opts.deadline) } as fc.Parameters<[InvalidCase]>,
     );
     done += opts.runs;
@@ -116,6 +120,7 @@ export async function runRobustness(candidateIn: Candidate, opts: RobustnessOpti
         counterexample: { args: c.args, label: `invalid: ${c.reason}`, reference: `invalid input (${c.description})`, candidate: null, error: did },
         message: `${fn} answers invalid input instead of refusing it: ${c.description} → ${did} (strict mode; so far ${counts})`,
         shrinks: details.numShrinks,
+        ...(guard.spent ? { shrinkBudgetSpent: true } : {}),
         durationMs: Date.now() - t0,
       });
     } else if (details.failed) {

@@ -12,7 +12,8 @@ import { judge, judgeVector, Mode, Precision, strictApplies, Verdict } from '../
 import { reference } from '../reference';
 import { FUNCTION_CASES, FunctionCases } from './cases';
 import { CandidateHandle, inProcessCandidate } from './candidate';
-import { diagnose, Diagnosis } from './diagnose';
+import { candidateProbe, diagnoseWithProbes, Diagnosis } from './diagnose';
+import { ShrinkBudget, shrinkGuard } from './shrink-budget';
 
 export type CandidateFn = (...args: never[]) => unknown;
 /** A plain map of functions (wrapped in-process), or a candidate handle. */
@@ -43,6 +44,8 @@ export interface RunOptions {
   onProgress?: (done: number, total: number, fn: string) => void;
   /** Epoch milliseconds after which no more cases are drawn (--time-limit); the cases run so far count. */
   deadline?: number;
+  /** Bound on shrinking (src/harness/shrink-budget.ts; default 2,000 steps or 60 s). */
+  shrinkBudget?: Partial<ShrinkBudget>;
 }
 
 /** fast-check parameters that stop drawing cases at the deadline (the cases run so far are kept). */
@@ -85,6 +88,11 @@ export interface PropertyResult {
   message: string;
   /** Shrink steps fast-check took. */
   shrinks?: number;
+  /**
+   * The shrink budget (src/harness/shrink-budget.ts) ran out: the counterexample is the smallest
+   * failing input found so far, not fully shrunk.
+   */
+  shrinkBudgetSpent?: boolean;
   /**
    * Agreement results: statistics per generator class (the case label of src/harness/cases.ts, e.g.
    * 'mismatch', 'n=5-64', 'd=3'), keys sorted. Collected by the same rule as worstBits — from the
@@ -238,8 +246,9 @@ export async function runAgreement(candidateIn: Candidate, opts: RunOptions): Pr
     let last: Outcome | undefined;
     let failedOnce = false; // after the first failure, every call is a shrink step: no statistics
     const tally = classTally();
+    const guard = shrinkGuard(opts.shrinkBudget);
     const details = await fc.check(
-      fc.asyncProperty(spec.arbitrary, async ({ args, label }) => {
+      fc.asyncProperty(spec.arbitrary, guard.wrap(async ({ args, label }: { args: unknown[]; label: string }) => {
         const o = await evaluateCase(spec, candidate, args, label, opts);
         last = o;
         if (!failedOnce) tally.add(label, o);
@@ -250,7 +259,7 @@ export async function runAgreement(candidateIn: Candidate, opts: RunOptions): Pr
           if (o.strict) strictRuns++;
         }
         return o.ok;
-      }),
+      })),
       {
         seed: opts.seed,
         numRuns: opts.runs,
@@ -269,13 +278,15 @@ export async function runAgreement(candidateIn: Candidate, opts: RunOptions): Pr
       const o = await evaluateCase(spec, candidate, args, label, opts);
       const cx = o.cx ?? last?.cx;
       const refFn = (reference as unknown as Record<string, (...a: unknown[]) => Decimal | Decimal[]>)[spec.fn]!;
-      const diagnosis = cx ? diagnose(spec.fn, cx.args, cx.candidate, refFn(...cx.args), cx.error) : undefined;
+      const probe = candidateProbe(candidate, { precision: opts.precision, base: opts.base ?? 'e' });
+      const diagnosis = cx ? await diagnoseWithProbes(spec.fn, cx.args, cx.candidate, refFn(...cx.args), cx.error, probe) : undefined;
       results.push({
         property, fn: spec.fn, status: 'failed', runs, strictRuns, worstBits, worstRatio,
         counterexample: cx ?? null,
         ...(diagnosis ? { diagnosis } : {}),
         message: describeFailure(spec.fn, o.cx ?? last?.cx),
         shrinks: details.numShrinks,
+        ...(guard.spent ? { shrinkBudgetSpent: true } : {}),
         classes,
         durationMs: Date.now() - t0,
       });

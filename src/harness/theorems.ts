@@ -36,7 +36,8 @@ import type { StoredTheoremFailure } from './regressions';
 import type Decimal from 'decimal.js';
 import { judge } from '../numeric/accuracy';
 import { reference } from '../reference';
-import { diagnose, Diagnosis } from './diagnose';
+import { candidateProbe, diagnose, diagnoseValue, diagnoseWithProbes, Diagnosis, Probe } from './diagnose';
+import { ShrinkBudget, shrinkGuard } from './shrink-budget';
 import { inDomain } from '../contract';
 
 /**
@@ -81,6 +82,8 @@ export interface TheoremRunOptions {
   onProgress?: (done: number, total: number, theorem: string) => void;
   /** Epoch milliseconds after which no more instances are drawn (--time-limit). */
   deadline?: number;
+  /** Bound on shrinking (src/harness/shrink-budget.ts; default 2,000 steps or 60 s). */
+  shrinkBudget?: Partial<ShrinkBudget>;
 }
 
 type CheckResult = { ok: boolean; message?: string; note?: string };
@@ -179,6 +182,31 @@ export async function evaluateTheoremCheck<I>(
  * diagnoses recognise (NaN at zero mass, finite under mismatch, wrong base, …).
  */
 export function diagnoseCalls(calls: readonly TheoremCall[], precision: 'float64' | 'float32' = 'float64'): Diagnosis | undefined {
+  return firstDisagreeing(calls, precision, (fn, args, v, exact, error) => diagnoseValue(fn, args, v, exact, error));
+}
+
+/**
+ * diagnoseCalls with the causes confirmed on probe inputs (src/harness/diagnose.ts `diagnose`): what
+ * the runs use. The first disagreeing call gives the diagnosis, a cause only where the probes confirm it.
+ */
+export async function diagnoseCallsProbed(calls: readonly TheoremCall[], probe: Probe, precision: 'float64' | 'float32' = 'float64'): Promise<Diagnosis | undefined> {
+  const d: Array<() => Promise<Diagnosis | undefined>> = [];
+  firstDisagreeing(calls, precision, (fn, args, v, exact, error) => {
+    if (diagnoseValue(fn, args, v, exact, error)) d.push(() => diagnoseWithProbes(fn, args, v, exact, error, probe));
+    return undefined;
+  });
+  for (const x of d) {
+    const r = await x(); // one at a time: a probe calls the candidate
+    if (r) return r;
+  }
+  return undefined;
+}
+
+function firstDisagreeing(
+  calls: readonly TheoremCall[],
+  precision: 'float64' | 'float32',
+  diagnose: (fn: string, args: unknown[], v: unknown, exact: Decimal | Decimal[], error?: string) => Diagnosis | undefined,
+): Diagnosis | undefined {
   for (const c of calls) {
     const refFn = (reference as unknown as Record<string, ((...a: unknown[]) => Decimal | Decimal[]) | undefined>)[c.fn];
     if (!refFn) continue;
@@ -235,8 +263,9 @@ export async function runTheorems(candidateIn: Candidate, theorems: readonly The
     let noteCount = 0;
     const notes: { description: string; note: string }[] = [];
     let internal: TheoremDomainError | undefined;
+    const guard = shrinkGuard(opts.shrinkBudget);
     const details = await fc.check(
-      fc.asyncProperty(check!.instances ?? th.instances, async (inst) => {
+      fc.asyncProperty(check!.instances ?? th.instances, guard.wrap(async (inst: unknown) => {
         let r: Awaited<ReturnType<typeof evaluateTheoremCheck>>;
         try {
           r = await evaluateTheoremCheck(th, inst, candidate, opts);
@@ -250,7 +279,7 @@ export async function runTheorems(candidateIn: Candidate, theorems: readonly The
           if (notes.length < MAX_THEOREM_NOTES) notes.push({ description: th.describe(inst), note: r.note });
         }
         return r.ok;
-      }),
+      })),
       { seed: opts.seed, numRuns: opts.runs, ...deadlineParams(opts.deadline) } as fc.Parameters<[unknown]>,
     );
     if (internal) throw internal; // never a verdict on the candidate
@@ -261,12 +290,13 @@ export async function runTheorems(candidateIn: Candidate, theorems: readonly The
     if (details.failed && details.counterexample) {
       const [inst] = details.counterexample;
       const r = await evaluateTheoremCheck(th, inst, candidate, opts);
-      const diagnosis = diagnoseCalls(r.calls);
+      const diagnosis = await diagnoseCallsProbed(r.calls, candidateProbe(candidate, { precision: 'float64', base: opts.base ?? 'e' }));
       results.push({
         ...base, runs, status: 'failed', ...noteFields, ...(diagnosis ? { diagnosis } : {}),
         counterexample: { args: [th.toJSON(inst)], label: 'instance', reference: '', candidate: null, error: r.message ?? 'the statement fails' },
         message: `${th.id} fails with the candidate's functions on ${th.describe(inst)}: ${r.message ?? 'the statement fails'}`,
         shrinks: details.numShrinks,
+        ...(guard.spent ? { shrinkBudgetSpent: true } : {}),
         durationMs: Date.now() - t0,
       });
     } else if (details.failed) {
@@ -303,7 +333,7 @@ export async function replayTheorems(candidateIn: Candidate, theorems: readonly 
     }
     const t0 = Date.now();
     const r = await evaluateTheoremCheck(th, s.instance, candidate, opts);
-    const diagnosis = r.ok ? undefined : diagnoseCalls(r.calls);
+    const diagnosis = r.ok ? undefined : await diagnoseCallsProbed(r.calls, candidateProbe(candidate, { precision: 'float64', base: opts.base ?? 'e' }));
     out.push(r.ok
       ? { ...base, runs: 1, status: 'passed', message: `the stored ${th.id} instance now holds with the candidate's functions`, durationMs: Date.now() - t0 }
       : {
