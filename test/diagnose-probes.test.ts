@@ -10,7 +10,8 @@ import { runTheorems } from '../src/harness/theorems';
 import { inProcessCandidate, CandidateHandle } from '../src/harness/candidate';
 import { inDomain } from '../src/contract';
 import { THEOREMS } from '../properties';
-import type { Diagnosis } from '../src/harness/diagnose';
+import { candidateProbe, diagnose, diagnoseWithProbes, Diagnosis } from '../src/harness/diagnose';
+import * as ref from '../src/reference';
 import { variants } from './support/diagnose-variants';
 
 const opts = { seed: 20261123, runs: 200, mode: 'standard' as const, precision: 'float64' as const };
@@ -72,4 +73,39 @@ test('masking q > 0 is never called swapped arguments by theorem:log-sum', async
     t.not(r.diagnosis?.id, 'swapped-arguments', `${r.property}: ${r.diagnosis?.explanation}`);
   }
   t.deepEqual(outside, []);
+});
+
+/** The counterexample-only hypothesis (`diagnose`) and the probed diagnosis of the same failing call. */
+async function both(name: keyof typeof variants, p: number[], q: number[]) {
+  const fns = variants[name] as Record<string, (p: number[], q: number[]) => number>;
+  const v = fns.kl!(p, q);
+  const exact = ref.kl(p, q);
+  const outside: string[] = [];
+  const probed = await diagnoseWithProbes('kl', [p, q], v, exact, undefined, candidateProbe(handle(fns, outside), { precision: 'float64', base: 'e' }));
+  return { v, exact, hypothesis: diagnose('kl', [p, q], v, exact), probed, outside };
+}
+
+test('allclose early return of 0: the hypothesis "dropped small masses" is not confirmed; the observation is stated', async (t) => {
+  // p = [(1−a)/2, (1−a)/2, a], q = [(1−b)/2, (1−b)/2, b]: dropping a, b and renormalising gives p = q
+  // exactly, so the dropped-masses formula also gives 0 — the counterexample alone cannot tell.
+  for (const [a, b] of [[2e-13, 1e-13], [1e-10, 5e-11]] as const) {
+    const r = await both('allclose', [(1 - a) / 2, (1 - a) / 2, a], [(1 - b) / 2, (1 - b) / 2, b]);
+    t.is(r.v, 0);
+    t.true(r.exact.gt(0));
+    t.is(r.hypothesis?.id, 'dropped-small-masses'); // what the counterexample alone suggested (the old label)
+    t.is(r.probed?.id, 'observed');
+    t.regex(r.probed!.explanation, /^returned 0 where the exact value is /);
+    t.deepEqual(r.outside, []);
+  }
+});
+
+test('a q > 0 mask is not swapped arguments where KL(q‖p) happens to equal the masked sum', async (t) => {
+  // The in-domain form of theorem:log-sum's a = [2], b = [0]: masked sum 0 = KL(q‖p) = 0, exact +∞.
+  const r = await both('masksQ', [0.5, 0.5, 5e-324], [0.5, 0.5, 0]);
+  t.is(r.v, 0);
+  t.is(r.exact.toString(), 'Infinity');
+  t.is(r.hypothesis?.id, 'swapped-arguments'); // the old label
+  t.not(r.probed?.id, 'swapped-arguments');
+  t.is(r.probed?.id, 'skips-zero-q'); // the next hypothesis, confirmed on the mismatch probes
+  t.deepEqual(r.outside, []);
 });

@@ -327,7 +327,18 @@ export async function diagnoseWithProbes(fn: string, args: readonly unknown[], c
       const p = A(0.96875, 0.03125), q = A(0.5, 0.5);
       const v = await probe('kl', [p, q]);
       if (v !== undefined && near(v, refValue('kl', [q, p]), 1e-9)) return h;
-      return exact.isFinite() ? observed : { id: 'finite-under-mismatch', explanation: mismatchObservation(args[0] as V, args[1] as V, candidate) };
+      if (exact.isFinite()) return observed;
+      // Not swapped: under mismatch the next hypothesis is a skipped q_i = 0 term (KL(q‖p) can equal the skipped sum).
+      const cp = args[0] as V, cq = args[1] as V;
+      if (near(candidate, skipped(fn, cp, cq))) {
+        let all = true;
+        for (const [mp, mq] of MISMATCH) {
+          const a = await probe(fn, [mp, mq]);
+          if (a === undefined || !near(a, skipped(fn, mp, mq))) all = false;
+        }
+        if (all) return { id: 'skips-zero-q', explanation: 'finite under support mismatch: terms with q_i = 0 are skipped instead of giving +Infinity' };
+      }
+      return { id: 'finite-under-mismatch', explanation: mismatchObservation(cp, cq, candidate) };
     }
     case 'dropped-small-masses': {
       const t = Number(/below ([0-9.e-]+)/.exec(h.explanation)?.[1]);
