@@ -14,7 +14,8 @@
  * counts; `fc.limitShrink` is per arbitrary and must be applied at every generator. A step count is
  * deterministic; the seconds bound is only a safety net for a candidate whose calls are slow.
  *
- * Defaults: 2,000 steps or 60 s of shrinking, whichever comes first (`--shrink-budget <steps>`).
+ * Defaults: 2,000 steps or 60 s of shrinking, whichever comes first (RunOptions / TheoremRunOptions /
+ * RobustnessOptions `shrinkBudget`; no CLI option yet).
  */
 
 export interface ShrinkBudget {

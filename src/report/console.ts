@@ -130,7 +130,7 @@ export function formatConsole(title: string, results: readonly PropertyResult[],
   for (const r of failures) {
     lines.push('', `✗ ${r.property}: ${r.message}`);
     if (r.diagnosis) lines.push(`    diagnosis (${r.diagnosis.id}): ${r.diagnosis.explanation}`);
-    if (r.shrinkBudgetSpent) lines.push(`    not fully shrunk: the shrink budget ran out after ${r.shrinks ?? '?'} shrink steps; this is the smallest failing input found so far (--shrink-budget raises it)`);
+    if (r.shrinkBudgetSpent) lines.push(`    not fully shrunk: the shrink budget ran out (${r.shrinks ?? 0} successful shrinks); this is the smallest failing input found so far`);
     const cx = r.counterexample;
     if (cx) {
       lines.push(`    input (${cx.label}): ${truncate(JSON.stringify(cx.args, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v)), 400)}`);
