@@ -46,8 +46,9 @@ test('agreement: shrinking stops within the budget; the counterexample still fai
   t.true(r!.notFullyShrunk);
   t.regex(r!.message, /not fully shrunk: the shrink budget \(25 evaluations/);
   t.true(firstFailure > 0);
-  // after the first failure: at most `budget` shrink evaluations, plus the final re-evaluation
-  t.true(calls - firstFailure <= budget + 1, `${calls - firstFailure} calls after the first failure`);
+  // after the first failure: at most `budget` shrink evaluations, plus the final re-evaluation and the
+  // diagnosis probes (a fixed handful per function, src/harness/diagnose.ts)
+  t.true(calls - firstFailure <= budget + 1 + 16, `${calls - firstFailure} calls after the first failure`);
   const [p, q] = r!.counterexample!.args as [number[], number[]];
   t.false(judge('crossEntropy', [p, q], naiveCe(p, q), ref.crossEntropy(p, q), { mode: 'strict' }).ok, 'the reported input still fails');
 });

@@ -13,7 +13,7 @@ import { reference } from '../reference';
 import { FUNCTION_CASES, FunctionCases, stratifiedCases } from './cases';
 import { CandidateHandle, inProcessCandidate } from './candidate';
 import { notFullyShrunk, shrinkBudget } from './shrink-budget';
-import { diagnose, Diagnosis } from './diagnose';
+import { candidateProbe, diagnoseWithProbes, Diagnosis } from './diagnose';
 
 export type CandidateFn = (...args: never[]) => unknown;
 /** A plain map of functions (wrapped in-process), or a candidate handle. */
@@ -304,7 +304,8 @@ export async function runAgreement(candidateIn: Candidate, opts: RunOptions): Pr
       const o = await evaluateCase(spec, candidate, args, label, opts, recallAll);
       const cx = o.cx ?? last?.cx;
       const refFn = (reference as unknown as Record<string, (...a: unknown[]) => Decimal | Decimal[]>)[spec.fn]!;
-      const diagnosis = cx ? diagnose(spec.fn, cx.args, cx.candidate, refFn(...cx.args), cx.error) : undefined;
+      const probe = candidateProbe(candidate, { precision: opts.precision, base: opts.base ?? 'e' });
+      const diagnosis = cx ? await diagnoseWithProbes(spec.fn, cx.args, cx.candidate, refFn(...cx.args), cx.error, probe) : undefined;
       results.push({
         property, fn: spec.fn, status: 'failed', runs, strictRuns, worstBits, worstRatio,
         counterexample: cx ?? null,

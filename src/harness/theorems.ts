@@ -36,7 +36,7 @@ import type { StoredTheoremFailure } from './regressions';
 import type Decimal from 'decimal.js';
 import { judge } from '../numeric/accuracy';
 import { reference } from '../reference';
-import { diagnose, Diagnosis } from './diagnose';
+import { candidateProbe, diagnoseValue, diagnoseWithProbes, Diagnosis, Probe } from './diagnose';
 import { inDomain } from '../contract';
 import { notFullyShrunk, shrinkBudget } from './shrink-budget';
 
@@ -182,6 +182,31 @@ export async function evaluateTheoremCheck<I>(
  * diagnoses recognise (NaN at zero mass, finite under mismatch, wrong base, …).
  */
 export function diagnoseCalls(calls: readonly TheoremCall[], precision: 'float64' | 'float32' = 'float64'): Diagnosis | undefined {
+  return firstDisagreeing(calls, precision, (fn, args, v, exact, error) => diagnoseValue(fn, args, v, exact, error));
+}
+
+/**
+ * diagnoseCalls with the causes confirmed on probe inputs (src/harness/diagnose.ts `diagnose`): what
+ * the runs use. The first disagreeing call gives the diagnosis, a cause only where the probes confirm it.
+ */
+export async function diagnoseCallsProbed(calls: readonly TheoremCall[], probe: Probe, precision: 'float64' | 'float32' = 'float64'): Promise<Diagnosis | undefined> {
+  const d: Array<() => Promise<Diagnosis | undefined>> = [];
+  firstDisagreeing(calls, precision, (fn, args, v, exact, error) => {
+    if (diagnoseValue(fn, args, v, exact, error)) d.push(() => diagnoseWithProbes(fn, args, v, exact, error, probe));
+    return undefined;
+  });
+  for (const x of d) {
+    const r = await x(); // one at a time: a probe calls the candidate
+    if (r) return r;
+  }
+  return undefined;
+}
+
+function firstDisagreeing(
+  calls: readonly TheoremCall[],
+  precision: 'float64' | 'float32',
+  diagnose: (fn: string, args: unknown[], v: unknown, exact: Decimal | Decimal[], error?: string) => Diagnosis | undefined,
+): Diagnosis | undefined {
   for (const c of calls) {
     const refFn = (reference as unknown as Record<string, ((...a: unknown[]) => Decimal | Decimal[]) | undefined>)[c.fn];
     if (!refFn) continue;
@@ -268,7 +293,7 @@ export async function runTheorems(candidateIn: Candidate, theorems: readonly The
     if (details.failed && details.counterexample) {
       const [inst] = details.counterexample;
       const r = await evaluateTheoremCheck(th, inst, candidate, opts);
-      const diagnosis = diagnoseCalls(r.calls);
+      const diagnosis = await diagnoseCallsProbed(r.calls, candidateProbe(candidate, { precision: 'float64', base: opts.base ?? 'e' }));
       results.push({
         ...base, runs, status: 'failed', ...noteFields, ...(diagnosis ? { diagnosis } : {}),
         counterexample: { args: [th.toJSON(inst)], label: 'instance', reference: '', candidate: null, error: r.message ?? 'the statement fails' },
@@ -311,7 +336,7 @@ export async function replayTheorems(candidateIn: Candidate, theorems: readonly 
     }
     const t0 = Date.now();
     const r = await evaluateTheoremCheck(th, s.instance, candidate, opts);
-    const diagnosis = r.ok ? undefined : diagnoseCalls(r.calls);
+    const diagnosis = r.ok ? undefined : await diagnoseCallsProbed(r.calls, candidateProbe(candidate, { precision: 'float64', base: opts.base ?? 'e' }));
     out.push(r.ok
       ? { ...base, runs: 1, status: 'passed', message: `the stored ${th.id} instance now holds with the candidate's functions`, durationMs: Date.now() - t0 }
       : {
