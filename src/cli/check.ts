@@ -2,10 +2,9 @@
  * `klcheck check` (and plain `klcheck`): the built-in float64 kernels checked against the reference
  * on every function, under the accuracy model. Exit 0 when everything holds, 1 on a failure.
  */
+import { writeFileAtomic } from '../harness/atomic-write';
 import { DEFAULT_SHRINK_BUDGET } from '../harness/shrink-budget';
 import { Command } from 'commander';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { SingleBar, Presets } from 'cli-progress';
 import { CandidateMeta } from '../harness/candidate';
 import { PropertyResult, RunOptions } from '../harness/run';
@@ -150,8 +149,7 @@ cut short; what ran holds).`)
       io.stdout.write(formatConsole(`klcheck: ${who} against the reference (${o.mode}, ${precision}${candidate.meta.base !== 'e' ? `, base ${candidate.meta.base}` : ''})`, results, { seed, replay }));
       const summary = summarize(results);
       const write = (file: string, text: string) => {
-        fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-        fs.writeFileSync(file, text);
+        writeFileAtomic(file, text);
       };
       if (deadline !== undefined && Date.now() >= deadline) io.stderr.write(`klcheck: the time limit (${timeLimit} s) cut the run short; the report covers what ran\n`);
       const report = buildJsonReport(candidate, results, { seed, runs, mode: o.mode, precision, durationMs: Date.now() - t0, ...(shard ? { shard } : {}) });

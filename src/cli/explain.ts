@@ -8,9 +8,8 @@
  * printed — or the reason no counterexample exists. Exit 0; 2 for an unknown theorem / hypothesis or a
  * bad option (with the list of valid names).
  */
+import { writeFileAtomic } from '../harness/atomic-write';
 import { Command } from 'commander';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { theoremById, THEOREMS } from '../../properties';
 import { decimalContext, DEFAULT_DIGITS, MAX_DIGITS, MIN_DIGITS } from '../numeric/context';
 import {
@@ -122,8 +121,7 @@ export function formatAblation(th: Theorem<unknown>, r: AblationReport): string 
 }
 
 function writeJson(file: string, value: unknown): void {
-  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  fs.writeFileSync(file, `${JSON.stringify(encodeNonFinite(value), null, 2)}\n`);
+  writeFileAtomic(file, `${JSON.stringify(encodeNonFinite(value), null, 2)}\n`);
 }
 
 export function explainCommand(io: Io, setCode: (c: number) => void): Command {

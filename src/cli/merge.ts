@@ -5,9 +5,9 @@
  * a failure, 2 when the reports do not belong together (different seed, runs, mode or candidate;
  * a shard missing or given twice).
  */
+import { writeFileAtomic } from '../harness/atomic-write';
 import { Command } from 'commander';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type { Io } from './value';
 import { UsageError } from './check';
 import type { JsonReport } from '../report/json';
@@ -103,8 +103,7 @@ together; 4 nothing was checked; 5 incomplete (the time limit left properties no
       const results = merged.results.map(revive);
       io.stdout.write(formatConsole(`klcheck merge: ${files.length} report(s) of ${merged.candidate.name} (${merged.mode}, ${merged.precision})`, results, { seed: merged.seed, replay: '' }));
       const write = (file: string, text: string) => {
-        fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-        fs.writeFileSync(file, text);
+        writeFileAtomic(file, text);
       };
       if (o.json) write(o.json, serializeReport(merged));
       if (o.junit) write(o.junit, toJUnit(merged.candidate.name, results, { seed: merged.seed }));

@@ -10,8 +10,8 @@
  * theorem's float64 check with the candidate's functions (src/harness/theorems.ts).
  * Non-finite numbers inside args and instances are the strings "Infinity", "-Infinity", "NaN".
  */
+import { writeFileAtomic } from './atomic-write';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { KlcheckError } from '../numeric/errors';
 import { decodeNonFinite, encodeNonFinite } from '../cli/json';
 import { FUNCTION_CASES } from './cases';
@@ -100,8 +100,7 @@ export function saveFailures(file: string, results: readonly PropertyResult[]): 
     existing.push(s);
     added++;
   }
-  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  fs.writeFileSync(file, `${JSON.stringify({ klcheck: 'failures', version: 1, failures: encodeNonFinite(existing) }, null, 2)}\n`);
+  writeFileAtomic(file, `${JSON.stringify({ klcheck: 'failures', version: 1, failures: encodeNonFinite(existing) }, null, 2)}\n`);
   return added;
 }
 

@@ -10,8 +10,7 @@
  * and messages come from untrusted candidates); non-finite numbers are shown as Infinity, -Infinity
  * and NaN. The page is well-formed XML as well as HTML5, so it can be checked with an XML parser.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import { writeFileAtomic } from '../harness/atomic-write';
 import type { JsonReport } from './json';
 import type { ClassStats, PropertyResult } from '../harness/run';
 import { FUNCTION_CASES } from '../harness/cases';
@@ -429,6 +428,5 @@ ${body.join('\n')}
 
 /** Writes the HTML page for `report` to `file`, creating its directory. */
 export function writeHtmlReport(file: string, report: JsonReport, opts: HtmlOptions = {}): void {
-  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  fs.writeFileSync(file, toHtml(report, opts));
+  writeFileAtomic(file, toHtml(report, opts));
 }
