@@ -5,7 +5,7 @@
 import test from 'ava';
 import { kernels } from '../src/kernels';
 import { classifyInvalid, INVALID_TARGET_OF, runRobustness } from '../src/harness/robustness';
-import { inProcessCandidate } from '../src/harness/candidate';
+import { CandidateHandle, inProcessCandidate } from '../src/harness/candidate';
 
 const SEED = 20261123;
 
@@ -62,4 +62,28 @@ test('classification: threw, NaN (scalar and vector), silent, non-number, missin
   t.deepEqual(await classifyInvalid(h, 'negEntropy', c), { outcome: 'other', did: 'returned string' });
   t.is((await classifyInvalid(h, 'negEntropyGradient', c)).did, 'returned [1, 2, 3, 4, 5, 6, …]');
   t.is((await classifyInvalid(h, 'nothing', c)).outcome, 'other');
+});
+
+test('a crash, a timeout or a protocol failure on invalid input is never a pass, in either mode', async (t) => {
+  for (const kind of ['crashed', 'timeout', 'protocol'] as const) {
+    let calls = 0;
+    const dying: CandidateHandle = {
+      meta: { name: `always ${kind}`, precision: 'float64', base: 'e' }, kind: 'module', source: 'test', functions: ['kl'],
+      call: async () => {
+        calls++;
+        return { ok: false, kind, message: kind === 'crashed' ? 'the process exited with code 1' : `${kind} on the call` };
+      },
+      close: async () => {},
+    };
+    for (const mode of ['standard', 'strict'] as const) {
+      const [r] = await runRobustness(dying, { seed: 1, runs: 50, mode, only: ['kl'] });
+      t.is(r!.status, 'failed', `${kind}, ${mode}: ${r!.message}`);
+      t.regex(r!.message, /never a pass/);
+      t.regex(r!.counterexample!.error!, new RegExp(`^${kind}:`));
+    }
+    t.true(calls > 0);
+  }
+  // a candidate that throws on invalid input still passes (that is refusing it)
+  const [ok] = await runRobustness(kernels, { seed: 1, runs: 50, mode: 'standard', only: ['kl'] });
+  t.is(ok!.status, 'passed');
 });

@@ -66,9 +66,9 @@ function show(v: unknown): string {
 }
 
 /** Calls the candidate with one invalid input and classifies what it did. */
-export async function classifyInvalid(candidate: CandidateHandle, fn: string, c: InvalidCase): Promise<{ outcome: InvalidOutcome; did: string }> {
+export async function classifyInvalid(candidate: CandidateHandle, fn: string, c: InvalidCase): Promise<{ outcome: InvalidOutcome; did: string; crashed?: true }> {
   const r = await candidate.call(fn, c.args.map((a) => (Array.isArray(a) ? a.slice() : a)));
-  if (!r.ok) return r.kind === 'threw' ? { outcome: 'throws', did: `threw ${r.message}` } : { outcome: 'other', did: `${r.kind}: ${r.message}` };
+  if (!r.ok) return r.kind === 'threw' ? { outcome: 'throws', did: `threw ${r.message}` } : { outcome: 'other', did: `${r.kind}: ${r.message}`, crashed: true };
   const v = r.value;
   const values = typeof v === 'number' ? [v] : Array.isArray(v) && v.every((x) => typeof x === 'number') ? (v as number[]) : null;
   if (values === null) return { outcome: 'other', did: `returned ${show(v)}` };
@@ -99,12 +99,14 @@ export async function runRobustness(candidateIn: Candidate, opts: RobustnessOpti
     const details = await fc.check(
       fc.asyncProperty(invalidInput({ targets: [INVALID_TARGET_OF[fn]!] }), async (c) => {
         if (budget.skip()) return true;
-        const { outcome, did } = await classifyInvalid(candidate, fn, c);
+        const { outcome, did, crashed } = await classifyInvalid(candidate, fn, c);
         if (!failedOnce) {
           tally[outcome]++;
           tally.examples[outcome] ??= { input: c.description, did };
         }
-        const ok = !strict || outcome === 'throws' || outcome === 'nan';
+        // A crash, a timeout or a protocol failure is never a pass, in either mode: refusing invalid
+        // input means throwing (or NaN), not taking the process down.
+        const ok = !crashed && (!strict || outcome === 'throws' || outcome === 'nan');
         if (!ok) {
           failedOnce = true;
           budget.failed();
@@ -118,11 +120,14 @@ export async function runRobustness(candidateIn: Candidate, opts: RobustnessOpti
     const counts = `throws ${tally.throws}, NaN ${tally.nan}, silent number ${tally.silent}${tally.other ? `, other ${tally.other}` : ''}`;
     if (details.failed && details.counterexample) {
       const [c] = details.counterexample;
-      const { did } = await classifyInvalid(candidate, fn, c);
+      const { did, crashed } = await classifyInvalid(candidate, fn, c);
+      const what = crashed
+        ? `${fn} did not answer invalid input (a crash, a timeout or a protocol failure is never a pass): ${c.description} → ${did} (so far ${counts})`
+        : `${fn} answers invalid input instead of refusing it: ${c.description} → ${did} (strict mode; so far ${counts})`;
       results.push({
         ...base, status: 'failed', runs: details.numRuns, invalid: tally,
         counterexample: { args: c.args, label: `invalid: ${c.reason}`, reference: `invalid input (${c.description})`, candidate: null, error: did },
-        message: `${fn} answers invalid input instead of refusing it: ${c.description} → ${did} (strict mode; so far ${counts})${budget.spent ? ` (${notFullyShrunk(budget)})` : ''}`,
+        message: `${what}${budget.spent ? ` (${notFullyShrunk(budget)})` : ''}`,
         shrinks: details.numShrinks,
         ...(budget.spent ? { notFullyShrunk: true } : {}),
         durationMs: Date.now() - t0,
