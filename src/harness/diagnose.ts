@@ -376,5 +376,3 @@ export async function diagnoseWithProbes(fn: string, args: readonly unknown[], c
   }
 }
 
-/** The counterexample-only hypothesis (the name `diagnose` is kept for existing callers). */
-export const diagnoseValue = diagnose;

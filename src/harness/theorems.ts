@@ -36,7 +36,7 @@ import type { StoredTheoremFailure } from './regressions';
 import type Decimal from 'decimal.js';
 import { judge } from '../numeric/accuracy';
 import { reference } from '../reference';
-import { candidateProbe, diagnoseValue, diagnoseWithProbes, Diagnosis, Probe } from './diagnose';
+import { candidateProbe, diagnose, diagnoseWithProbes, Diagnosis, Probe } from './diagnose';
 import { inDomain } from '../contract';
 import { notFullyShrunk, shrinkBudget } from './shrink-budget';
 
@@ -182,7 +182,7 @@ export async function evaluateTheoremCheck<I>(
  * diagnoses recognise (NaN at zero mass, finite under mismatch, wrong base, …).
  */
 export function diagnoseCalls(calls: readonly TheoremCall[], precision: 'float64' | 'float32' = 'float64'): Diagnosis | undefined {
-  return firstDisagreeing(calls, precision, (fn, args, v, exact, error) => diagnoseValue(fn, args, v, exact, error));
+  return firstDisagreeing(calls, precision, diagnose);
 }
 
 /**
@@ -192,7 +192,7 @@ export function diagnoseCalls(calls: readonly TheoremCall[], precision: 'float64
 export async function diagnoseCallsProbed(calls: readonly TheoremCall[], probe: Probe, precision: 'float64' | 'float32' = 'float64'): Promise<Diagnosis | undefined> {
   const d: Array<() => Promise<Diagnosis | undefined>> = [];
   firstDisagreeing(calls, precision, (fn, args, v, exact, error) => {
-    if (diagnoseValue(fn, args, v, exact, error)) d.push(() => diagnoseWithProbes(fn, args, v, exact, error, probe));
+    if (diagnose(fn, args, v, exact, error)) d.push(() => diagnoseWithProbes(fn, args, v, exact, error, probe));
     return undefined;
   });
   for (const x of d) {
@@ -205,7 +205,7 @@ export async function diagnoseCallsProbed(calls: readonly TheoremCall[], probe: 
 function firstDisagreeing(
   calls: readonly TheoremCall[],
   precision: 'float64' | 'float32',
-  diagnose: (fn: string, args: unknown[], v: unknown, exact: Decimal | Decimal[], error?: string) => Diagnosis | undefined,
+  hypothesis: (fn: string, args: unknown[], v: unknown, exact: Decimal | Decimal[], error?: string) => Diagnosis | undefined,
 ): Diagnosis | undefined {
   for (const c of calls) {
     const refFn = (reference as unknown as Record<string, ((...a: unknown[]) => Decimal | Decimal[]) | undefined>)[c.fn];
@@ -217,14 +217,14 @@ function firstDisagreeing(
       continue; // not a valid input of the function (a theorem's ablation instance): nothing to compare
     }
     if (!c.result.ok) {
-      const d = diagnose(c.fn, c.args, null, exact, c.result.message);
+      const d = hypothesis(c.fn, c.args, null, exact, c.result.message);
       if (d) return d;
       continue;
     }
     const v = c.result.value;
     if (Array.isArray(exact) || typeof v !== 'number') continue;
     if (judge(c.fn, c.args, v, exact, { mode: 'standard', precision }).ok) continue;
-    const d = diagnose(c.fn, c.args, v, exact);
+    const d = hypothesis(c.fn, c.args, v, exact);
     if (d) return d;
   }
   return undefined;

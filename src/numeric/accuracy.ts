@@ -21,7 +21,7 @@
  */
 import Decimal from 'decimal.js';
 import { decimalContext } from './context';
-import { dyadicToDecimal, toDecimal, toDyadic } from './exact';
+import { bitLength, dyadicToDecimal, toDecimal, toDyadic } from './exact';
 
 export type Precision = 'float64' | 'float32';
 export type Mode = 'standard' | 'strict';
@@ -80,28 +80,32 @@ export const STRICT_ULPS: Readonly<Record<string, number>> = {
 
 type Vec = readonly number[];
 
-/** Is the exact (not floating-point) sum of the entries exactly 1? (Exact dyadic arithmetic.) */
-export function sumsExactlyToOne(v: Vec): boolean {
+/**
+ * The exact sum of the entries as acc·2^accExp (accExp ≤ 0: it starts at 0 and only decreases), or
+ * null when an entry is not finite.
+ */
+function exactSum(v: Vec): { acc: bigint; accExp: number } | null {
   let acc = 0n;
-  let accExp = 0; // acc · 2^accExp
+  let accExp = 0;
   for (const x of v) {
-    if (!Number.isFinite(x)) return false;
+    if (!Number.isFinite(x)) return null;
     if (x === 0) continue;
     const { negative, mantissa, exponent } = toDyadic(x);
     let m = negative ? -mantissa : mantissa;
-    let e = exponent;
-    if (e < accExp) {
-      acc <<= BigInt(accExp - e);
-      accExp = e;
-    } else if (e > accExp) {
-      m <<= BigInt(e - accExp);
-      e = accExp;
-    }
+    if (exponent < accExp) {
+      acc <<= BigInt(accExp - exponent);
+      accExp = exponent;
+    } else if (exponent > accExp) m <<= BigInt(exponent - accExp);
     acc += m;
   }
-  if (acc <= 0n) return false;
+  return { acc, accExp };
+}
+
+/** Is the exact (not floating-point) sum of the entries exactly 1? (Exact dyadic arithmetic.) */
+export function sumsExactlyToOne(v: Vec): boolean {
+  const s = exactSum(v);
   // acc·2^accExp = 1  ⇔  acc = 2^(-accExp)
-  return accExp <= 0 && acc === 1n << BigInt(-accExp);
+  return s !== null && s.acc === 1n << BigInt(-s.accExp);
 }
 
 /**
@@ -109,33 +113,13 @@ export function sumsExactlyToOne(v: Vec): boolean {
  * error < 2^-63); +∞ when an entry is not finite. The contract's domains (src/contract.ts) use it.
  */
 export function sumDeviation(v: Vec): number {
-  let acc = 0n;
-  let accExp = 0;
-  for (const x of v) {
-    if (!Number.isFinite(x)) return Infinity;
-    if (x === 0) continue;
-    const { negative, mantissa, exponent } = toDyadic(x);
-    let m = negative ? -mantissa : mantissa;
-    const e = exponent;
-    if (e < accExp) {
-      acc <<= BigInt(accExp - e);
-      accExp = e;
-    } else if (e > accExp) m <<= BigInt(e - accExp);
-    acc += m;
-  }
-  // acc·2^accExp − 1
-  let d: bigint;
-  let e = accExp;
-  if (accExp <= 0) d = acc - (1n << BigInt(-accExp));
-  else {
-    d = (acc << BigInt(accExp)) - 1n;
-    e = 0;
-  }
+  const s = exactSum(v);
+  if (s === null) return Infinity;
+  let d = s.acc - (1n << BigInt(-s.accExp)); // (Σv − 1)·2^-accExp
   if (d === 0n) return 0;
   if (d < 0n) d = -d;
-  const L = d.toString(2).length;
-  const shift = Math.max(0, L - 64);
-  const x = Number(d >> BigInt(shift)) * 2 ** (e + shift);
+  const shift = Math.max(0, bitLength(d) - 64);
+  const x = Number(d >> BigInt(shift)) * 2 ** (s.accExp + shift);
   return Number.isFinite(x) ? x : Infinity;
 }
 
