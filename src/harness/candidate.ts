@@ -43,10 +43,24 @@ export interface CandidateHandle {
    */
   callSync?(fn: string, args: unknown[]): CallResult | undefined;
   close(): Promise<void>;
+  /** Resets per-property budgets (restarts); the harness calls it before each property. */
+  beginProperty?(): void;
 }
 
-function threwMessage(e: unknown): string {
-  return `${(e as Error)?.name ?? 'Error'}: ${(e as Error)?.message ?? String(e)}`;
+/** What a candidate threw, in words: "TypeError: …" for an Error, else what kind of value it was ("a number 42 (not an Error)"). */
+export function threwMessage(e: unknown): string {
+  if (e !== null && typeof e === 'object' && typeof (e as Error).message === 'string') {
+    const name = (e as Error).name;
+    return `${typeof name === 'string' ? name : 'Error'}: ${(e as Error).message}`;
+  }
+  const type = e === null ? 'null' : e === undefined ? 'undefined' : Array.isArray(e) ? 'an array' : typeof e === 'object' ? 'an object' : `a ${typeof e}`;
+  let shown: string;
+  try {
+    shown = typeof e === 'string' || (typeof e === 'object' && e !== null) ? JSON.stringify(e) : String(e);
+  } catch {
+    shown = '(unprintable)';
+  }
+  return `${type}${e === null || e === undefined ? '' : ` ${String(shown).slice(0, 200)}`} (not an Error)`;
 }
 
 /** Wraps a map of plain synchronous functions (in-process: the built-in kernels, a loaded module). */

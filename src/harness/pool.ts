@@ -10,6 +10,7 @@ import type { PropertyResult } from './run';
 import type { CandidateSpec } from './open';
 import { Task, TaskOptions, taskProperty } from './tasks';
 import { KlcheckError } from '../numeric/errors';
+import { processGroupTable } from './process-groups';
 
 const ENTRY = path.join(__dirname, 'task-worker.js');
 
@@ -33,7 +34,7 @@ export async function runTasksInWorkers(
   let next = 0;
   const n = Math.max(1, Math.min(workers, tasks.length));
   const runOne = () => new Promise<void>((resolve, reject) => {
-    const w = new Worker(ENTRY, { workerData: { spec, options }, stdout: true, stderr: true });
+    const w = new Worker(ENTRY, { workerData: { spec, options, processGroups: processGroupTable() }, stdout: true, stderr: true });
     // A candidate's console output must not reach klcheck's stdout.
     w.stdout.resume();
     w.stderr.resume();

@@ -30,7 +30,7 @@
  * The command line runs through a shell (`/bin/sh -c`), detached into its own process group, so a
  * kill reaches the shell and everything it started. `close()` ends stdin, waits up to 500 ms for the
  * program to exit, then SIGKILLs the group; live groups are also killed when the harness process
- * exits. Callers must `close()` the handle (in a `finally`): the open pipes keep Node's event loop
+ * exits, whichever thread started them (src/harness/process-groups.ts). Callers must `close()` the handle (in a `finally`): the open pipes keep Node's event loop
  * alive.
  *
  * Extras beyond CandidateHandle ({@link SubprocessCandidateHandle}): `noise()` (the stray stdout
@@ -45,6 +45,7 @@ import { statSync } from 'node:fs';
 import * as readline from 'node:readline';
 import { KlcheckError } from '../numeric/errors';
 import type { CallResult, CandidateHandle, CandidateMeta } from './candidate';
+import { killGroupOf, registerGroup, unregisterGroup } from './process-groups';
 
 export interface SubprocessOptions {
   /** Per-call timeout in ms, counted from when the request is written (default 10000). */
@@ -166,39 +167,10 @@ export function decodeResult(v: unknown): unknown {
 // ----------------------------------------------------------------------------------------------
 // process-group bookkeeping
 
-const liveGroups = new Set<number>();
-let exitHookInstalled = false;
-
 function killGroup(child: ChildProcess): void {
   const pid = child.pid;
   if (pid === undefined) return;
-  if (process.platform !== 'win32') {
-    try {
-      process.kill(-pid, 'SIGKILL');
-      return;
-    } catch {
-      /* the group is gone (ESRCH), or not ours: fall back to the child itself */
-    }
-  }
-  try {
-    child.kill('SIGKILL');
-  } catch {
-    /* already dead */
-  }
-}
-
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.on('exit', () => {
-    for (const pid of liveGroups) {
-      try {
-        process.kill(process.platform === 'win32' ? pid : -pid, 'SIGKILL');
-      } catch {
-        /* gone */
-      }
-    }
-  });
+  killGroupOf(pid);
 }
 
 function isDirectory(p: string): boolean {
@@ -242,7 +214,6 @@ class Proc {
     opts: SubprocessOptions,
     private readonly onNoise: (line: string) => void,
   ) {
-    installExitHook();
     this.child = spawn(command, {
       shell: true,
       detached: process.platform !== 'win32',
@@ -251,7 +222,7 @@ class Proc {
       stdio: ['pipe', 'pipe', 'pipe'],
       windowsHide: true,
     });
-    if (this.child.pid !== undefined) liveGroups.add(this.child.pid);
+    if (this.child.pid !== undefined) registerGroup(this.child.pid);
     this.child.stdin?.on('error', () => {
       /* EPIPE when the program is gone: its exit resolves the outstanding calls */
     });
@@ -375,7 +346,7 @@ class Proc {
     if (!this.alive) return;
     this.alive = false;
     killGroup(this.child); // the program if it still runs, and whatever it started and left behind
-    if (this.child.pid !== undefined) liveGroups.delete(this.child.pid);
+    if (this.child.pid !== undefined) unregisterGroup(this.child.pid);
     const message = this.deathMessage();
     for (const [id, p] of this.pending) {
       if (p.timer) clearTimeout(p.timer);

@@ -8,9 +8,13 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { THEOREMS } from '../../properties';
 import { openCandidate, CandidateSpec } from './open';
 import { runTask, Task, TaskOptions } from './tasks';
+import { adoptProcessGroups } from './process-groups';
 
 const port = parentPort!;
-const { spec, options } = workerData as { spec: CandidateSpec; options: TaskOptions };
+const { spec, options, processGroups } = workerData as { spec: CandidateSpec; options: TaskOptions; processGroups: SharedArrayBuffer };
+// The candidate processes this worker starts go into the main thread's table, so that the main
+// thread can end them whatever happens to this worker (src/harness/process-groups.ts).
+adoptProcessGroups(processGroups);
 
 openCandidate(spec).then(
   (candidate) => {

@@ -77,6 +77,7 @@ export async function runTask(candidate: CandidateHandle, task: Task, theorems: 
   const property = taskProperty(task);
   const notRun = (): PropertyResult => ({ property, fn: task.id, status: 'not-run', runs: 0, strictRuns: 0, worstBits: 0, worstRatio: 0, counterexample: null, message: 'not run: the time limit was reached before it started', durationMs: 0 });
   if (o.deadline !== undefined && Date.now() >= o.deadline) return notRun();
+  candidate.beginProperty?.(); // restart budgets are per property: one bad answer does not spoil the rest
   const only = [task.id];
   let results: PropertyResult[];
   if (task.kind === 'agreement') {
