@@ -2,7 +2,10 @@
  * `klcheck check` (and plain `klcheck`): the built-in float64 kernels checked against the reference
  * on every function, under the accuracy model. Exit 0 when everything holds, 1 on a failure.
  */
-import { writeFileAtomic } from '../harness/atomic-write';
+import * as fs from 'node:fs';
+import { cannotWrite, writeFileAtomic } from '../harness/atomic-write';
+import { requestStop, resetStop, signalExitCode, stopSignal } from '../harness/stop';
+import { whileRunning } from './signals';
 import { DEFAULT_SHRINK_BUDGET } from '../harness/shrink-budget';
 import { Command } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
@@ -86,7 +89,9 @@ Examples:
 Exit codes: 0 everything applicable holds; 1 at least one failure; 2 usage error, or the candidate
 could not be loaded; 3 internal error; 4 nothing was checked (every selected property skipped, e.g.
 --only names functions the candidate lacks); 5 incomplete (--time-limit left properties not run or
-cut short; what ran holds).`)
+cut short; what ran holds); 130 / 143 stopped by SIGINT / SIGTERM (the reports cover what ran). An
+output that cannot be written is named on stderr, the others are still written, and the exit code is
+2; output paths and an existing --save-failures store are checked before the run starts.`)
     .action(async (o: { workers: string; shard?: string; timeLimit?: string; seed: string; runs: string; mode: string; precision?: string; only?: string; json?: string; junit?: string; html?: string; saveFailures?: string; replay?: string; shrinkBudget: string; progress: boolean; impl?: string; implCmd?: string; timeout: string; base?: string; name?: string }) => {
       if (o.impl && o.implCmd) throw new UsageError('give either --impl or --impl-cmd, not both');
       const seed = intOption('--seed', o.seed, -(2 ** 31), 2 ** 31 - 1);
@@ -99,6 +104,15 @@ cut short; what ran holds).`)
       const shard = o.shard === undefined ? undefined : parseShard(o.shard);
       const shrinkBudget = intOption('--shrink-budget', o.shrinkBudget, 0, 100_000_000);
       const timeLimit = o.timeLimit === undefined ? undefined : numberOption('--time-limit', o.timeLimit, 0.001, 1e7);
+      // Every output and the store are checked before the run: a bad path is a usage error now, not
+      // a lost report after the run.
+      for (const [flag, file] of [['--json', o.json], ['--junit', o.junit], ['--html', o.html], ['--save-failures', o.saveFailures]] as const) {
+        if (file === undefined) continue;
+        if (file.trim() === '') throw new UsageError(`${flag} needs a file name`);
+        const why = cannotWrite(file);
+        if (why) throw new UsageError(`${flag}: cannot write '${file}': ${why}`);
+      }
+      if (o.saveFailures && fs.existsSync(o.saveFailures)) loadRegressionFile(o.saveFailures); // a corrupt store is refused before the run
       const stored: RegressionFile = o.replay ? loadRegressionFile(o.replay) : { functions: [], theorems: [] };
       for (const s of stored.theorems) if (!theoremIds.includes(s.theorem)) throw new UsageError(`--replay: unknown theorem '${s.theorem}' in ${o.replay}; expected one of ${theoremIds.join(', ')}`);
       const only = o.only?.split(',').map((s) => s.trim()).filter(Boolean);
@@ -124,6 +138,12 @@ cut short; what ran holds).`)
       const replaying = !shard || shard.k === 1;
       bar?.start(mine.length, 0, { fn: '' });
       const results: PropertyResult[] = [];
+      // SIGINT / SIGTERM (src/cli/signals.ts): stop within a case or two, then report what ran.
+      resetStop();
+      const release = whileRunning((signal) => {
+        requestStop(signal);
+        io.stderr.write(`\nklcheck: ${signal}: stopping; the report will cover what ran (a second signal quits at once)\n`);
+      });
       try {
         if (replaying) {
           results.push(...await runReplay(candidate, stored.functions, runOpts), ...await replayTheorems(candidate, THEOREMS, stored.theorems, theoremOpts));
@@ -135,31 +155,44 @@ cut short; what ran holds).`)
         } else {
           for (const task of mine) {
             bar?.update(done, { fn: `${task.kind}:${task.id}` });
+            await new Promise((resolve) => setImmediate(resolve)); // a turn for signals between properties
             const r = await runTask(candidate, task, THEOREMS, taskOpts);
             results.push(r);
             progress(r);
           }
         }
       } finally {
+        release();
         bar?.stop();
         await candidate.close();
       }
+      const signal = stopSignal();
       const replay = `klcheck check${o.impl ? ` --impl ${o.impl}` : ''}${o.implCmd ? ` --impl-cmd ${JSON.stringify(o.implCmd)}` : ''} --seed ${seed} --runs ${runs}${o.mode !== 'standard' ? ` --mode ${o.mode}` : ''}${only ? ` --only ${only.join(',')}` : ''}${shard ? ` --shard ${shard.k}/${shard.n}` : ''}`;
       const who = external ? `${candidate.meta.name} (${o.impl ?? o.implCmd})` : 'built-in float64 kernels';
       io.stdout.write(formatConsole(`klcheck: ${who} against the reference (${o.mode}, ${precision}${candidate.meta.base !== 'e' ? `, base ${candidate.meta.base}` : ''})`, results, { seed, replay }));
       const summary = summarize(results);
-      const write = (file: string, text: string) => {
-        writeFileAtomic(file, text);
+      // Each output is written on its own: one that fails is named, and the others are still written.
+      const unwritten: string[] = [];
+      const output = (flag: string, file: string, write: () => void) => {
+        try {
+          write();
+        } catch (e) {
+          unwritten.push(flag);
+          io.stderr.write(`klcheck: could not write ${flag} ${file}: ${(e as Error).message}\n`);
+        }
       };
-      if (deadline !== undefined && Date.now() >= deadline) io.stderr.write(`klcheck: the time limit (${timeLimit} s) cut the run short; the report covers what ran\n`);
+      if (signal) io.stderr.write(`klcheck: stopped by ${signal}; the report covers what ran\n`);
+      else if (deadline !== undefined && Date.now() >= deadline) io.stderr.write(`klcheck: the time limit (${timeLimit} s) cut the run short; the report covers what ran\n`);
       const report = buildJsonReport(candidate, results, { seed, runs, mode: o.mode, precision, durationMs: Date.now() - t0, ...(shard ? { shard } : {}) });
-      if (o.json) write(o.json, serializeReport(report));
-      if (o.html) writeHtmlReport(o.html, report, { replay });
-      if (o.junit) write(o.junit, toJUnit(candidate.meta.name, results, { seed }));
+      if (o.json) output('--json', o.json, () => writeFileAtomic(o.json!, serializeReport(report)));
+      if (o.html) output('--html', o.html, () => writeHtmlReport(o.html!, report, { replay }));
+      if (o.junit) output('--junit', o.junit, () => writeFileAtomic(o.junit!, toJUnit(candidate.meta.name, results, { seed })));
       if (o.saveFailures) {
-        const added = saveFailures(o.saveFailures, results);
-        if (added > 0) io.stderr.write(`klcheck: stored ${added} new counterexample(s) in ${o.saveFailures}\n`);
+        output('--save-failures', o.saveFailures, () => {
+          const added = saveFailures(o.saveFailures!, results);
+          if (added > 0) io.stderr.write(`klcheck: stored ${added} new counterexample(s) in ${o.saveFailures}\n`);
+        });
       }
-      setCode(summary.exitCode);
+      setCode(signal ? signalExitCode(signal) : unwritten.length > 0 ? 2 : summary.exitCode);
     });
 }

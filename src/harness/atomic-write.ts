@@ -4,11 +4,46 @@
  * over the target (atomic on POSIX). A write that fails partway — a full disk, a file-size limit,
  * a crash — leaves the old file as it was; the temporary file is removed when the failure is an error.
  *
- * Concurrent writers are not serialised here: the last rename wins, whole (issue 12 asks for a lock
- * or merge-on-write for the failure store; not yet done).
+ * Concurrent writers are not serialised here: the last rename wins, whole. Files that several
+ * processes update (the failure store) are read, merged and written under a lock
+ * (src/harness/file-lock.ts).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+
+/**
+ * Why `file` cannot be written, or undefined when it can: checked before a run starts, so that a
+ * bad output path is a usage error up front, not a failure after minutes of work. The file itself
+ * may not exist yet (nor its directory: writeFileAtomic creates it); the nearest existing ancestor
+ * must be a directory this process can write, and the file must not be a directory.
+ */
+export function cannotWrite(file: string): string | undefined {
+  const target = path.resolve(file);
+  try {
+    if (fs.statSync(target).isDirectory()) return `'${file}' is a directory`;
+  } catch {
+    /* does not exist yet: fine */
+  }
+  let dir = path.dirname(target);
+  for (;;) {
+    let st: fs.Stats | undefined;
+    try {
+      st = fs.statSync(dir);
+    } catch {
+      const up = path.dirname(dir);
+      if (up === dir) return `no directory of '${file}' exists`;
+      dir = up;
+      continue;
+    }
+    if (!st.isDirectory()) return `'${dir}' is not a directory`;
+    try {
+      fs.accessSync(dir, fs.constants.W_OK);
+    } catch {
+      return `the directory '${dir}' is not writable`;
+    }
+    return undefined;
+  }
+}
 
 export function writeFileAtomic(file: string, text: string): void {
   const target = path.resolve(file);

@@ -11,6 +11,7 @@ import type { CandidateSpec } from './open';
 import { Task, TaskOptions, taskProperty } from './tasks';
 import { KlcheckError } from '../numeric/errors';
 import { processGroupTable } from './process-groups';
+import { stopped, stopSignal, stopTable } from './stop';
 
 const ENTRY = path.join(__dirname, 'task-worker.js');
 
@@ -33,8 +34,17 @@ export async function runTasksInWorkers(
   const results: (PropertyResult | undefined)[] = new Array(tasks.length);
   let next = 0;
   const n = Math.max(1, Math.min(workers, tasks.length));
+  // A stop request (a signal, in this thread) is passed on at once, so that a worker abandons the
+  // case in flight instead of waiting for its candidate's answer (src/harness/stop.ts).
+  const live = new Set<Worker>();
+  const stop = stopped();
+  void stop.promise.then(() => {
+    for (const w of live) w.postMessage({ type: 'stop', signal: stopSignal() });
+  });
   const runOne = () => new Promise<void>((resolve, reject) => {
-    const w = new Worker(ENTRY, { workerData: { spec, options, processGroups: processGroupTable() }, stdout: true, stderr: true });
+    const w = new Worker(ENTRY, { workerData: { spec, options, processGroups: processGroupTable(), stop: stopTable() }, stdout: true, stderr: true });
+    live.add(w);
+    w.on('exit', () => live.delete(w));
     // A candidate's console output must not reach klcheck's stdout.
     w.stdout.resume();
     w.stderr.resume();
@@ -45,7 +55,7 @@ export async function runTasksInWorkers(
       onResult?.(result, index);
     };
     const feed = () => {
-      if (next >= tasks.length) {
+      if (next >= tasks.length || stopSignal() !== undefined) {
         closing = true;
         current = undefined;
         w.postMessage({ type: 'close' });
@@ -82,6 +92,14 @@ export async function runTasksInWorkers(
       } else resolve();
     });
   });
-  await Promise.all(Array.from({ length: n }, runOne));
-  return results.map((r, i) => r ?? crashed(tasks[i]!, 'no result'));
+  try {
+    await Promise.all(Array.from({ length: n }, runOne));
+  } finally {
+    stop.cancel();
+  }
+  const signal = stopSignal();
+  // (Array.from, not map: map skips the holes of tasks that never got a result.)
+  return Array.from(results, (r, i) => r ?? (signal
+    ? { property: taskProperty(tasks[i]!), fn: tasks[i]!.id, status: 'not-run', runs: 0, strictRuns: 0, worstBits: 0, worstRatio: 0, counterexample: null, message: `not run: stopped by ${signal} before it started`, durationMs: 0 }
+    : crashed(tasks[i]!, 'no result')));
 }

@@ -11,6 +11,7 @@
  * Non-finite numbers inside args and instances are the strings "Infinity", "-Infinity", "NaN".
  */
 import { writeFileAtomic } from './atomic-write';
+import { withFileLock } from './file-lock';
 import * as fs from 'node:fs';
 import { KlcheckError } from '../numeric/errors';
 import { decodeNonFinite, encodeNonFinite } from '../cli/json';
@@ -77,8 +78,16 @@ export function loadRegressionFile(file: string): RegressionFile {
   return out;
 }
 
-/** Merges the counterexamples of failed results into `file` (deduplicated by fn and args). */
+/**
+ * Merges the counterexamples of failed results into `file` (deduplicated by fn and args). Safe with
+ * concurrent writers: it holds the file's lock (src/harness/file-lock.ts) while it re-reads the
+ * store, merges and writes it atomically, so entries saved by other processes meanwhile are kept.
+ */
 export function saveFailures(file: string, results: readonly PropertyResult[]): number {
+  return withFileLock(file, () => mergeInto(file, results));
+}
+
+function mergeInto(file: string, results: readonly PropertyResult[]): number {
   const existing: (StoredFailure | StoredTheoremFailure)[] = [];
   if (fs.existsSync(file)) {
     const f = loadRegressionFile(file);

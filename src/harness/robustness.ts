@@ -19,7 +19,7 @@ import fc from 'fast-check';
 import type { Mode } from '../numeric/accuracy';
 import { InvalidCase, InvalidTarget, invalidInput } from '../generators';
 import { CandidateHandle } from './candidate';
-import { asHandle, Candidate, deadlineParams, PropertyResult } from './run';
+import { asHandle, Candidate, interruptParams, PropertyResult } from './run';
 
 /** The invalidInput target of each contract function (klNormalDiag has none: its vectors are parameters). */
 export const INVALID_TARGET_OF: Readonly<Record<string, InvalidTarget>> = {
@@ -113,7 +113,7 @@ export async function runRobustness(candidateIn: Candidate, opts: RobustnessOpti
         }
         return ok;
       }),
-      { seed: opts.seed, numRuns: opts.runs, ...deadlineParams(opts.deadline) } as fc.Parameters<[InvalidCase]>,
+      { seed: opts.seed, numRuns: opts.runs, ...interruptParams(opts.deadline) } as fc.Parameters<[InvalidCase]>,
     );
     done += opts.runs;
     opts.onProgress?.(done, fns.length * opts.runs, fn);

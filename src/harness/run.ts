@@ -6,6 +6,7 @@
  *
  * Layering: this module knows candidates only as a name → function map; it never imports properties/.
  */
+import { stopPlugin } from './stop';
 import fc from 'fast-check';
 import type Decimal from 'decimal.js';
 import { judge, judgeVector, Mode, Precision, strictApplies, Verdict } from '../numeric/accuracy';
@@ -48,10 +49,9 @@ export interface RunOptions {
   shrinkBudget?: number;
 }
 
-/** fast-check parameters that stop drawing cases at the deadline (the cases run so far are kept). */
-export function deadlineParams(deadline: number | undefined): { plugins?: fc.Plugin<unknown>[] } {
-  if (deadline === undefined) return {};
-  return { plugins: [fc.interruptAfterTimeLimit(Math.max(1, deadline - Date.now()))] };
+/** fast-check parameters that stop drawing cases at the deadline or on a stop request (src/harness/stop.ts); the cases run so far are kept. */
+export function interruptParams(deadline: number | undefined): { plugins: fc.Plugin<unknown>[] } {
+  return { plugins: [stopPlugin(), ...(deadline === undefined ? [] : [fc.interruptAfterTimeLimit(Math.max(1, deadline - Date.now()))])] };
 }
 
 export interface Counterexample {
@@ -289,7 +289,7 @@ export async function runAgreement(candidateIn: Candidate, opts: RunOptions): Pr
       {
         seed: opts.seed,
         numRuns: opts.runs,
-        ...deadlineParams(opts.deadline),
+        ...interruptParams(opts.deadline),
         endOnFailure: false,
         reporter: undefined,
         asyncReporter: undefined,

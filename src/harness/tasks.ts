@@ -15,6 +15,7 @@ import { PropertyResult, RunOptions, runAgreement } from './run';
 import { INVALID_TARGET_OF, runRobustness } from './robustness';
 import { runTheorems } from './theorems';
 import { KlcheckError } from '../numeric/errors';
+import { stopSignal } from './stop';
 import type { Mode } from '../numeric/accuracy';
 
 export type TaskKind = 'agreement' | 'invalid' | 'theorem';
@@ -75,8 +76,13 @@ export interface TaskOptions {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function runTask(candidate: CandidateHandle, task: Task, theorems: readonly Theorem<any>[], o: TaskOptions): Promise<PropertyResult> {
   const property = taskProperty(task);
-  const notRun = (): PropertyResult => ({ property, fn: task.id, status: 'not-run', runs: 0, strictRuns: 0, worstBits: 0, worstRatio: 0, counterexample: null, message: 'not run: the time limit was reached before it started', durationMs: 0 });
-  if (o.deadline !== undefined && Date.now() >= o.deadline) return notRun();
+  const why = () => {
+    const signal = stopSignal();
+    return signal ? `stopped by ${signal}` : 'the time limit was reached';
+  };
+  const notRun = (detail = 'before it started'): PropertyResult => ({ property, fn: task.id, status: 'not-run', runs: 0, strictRuns: 0, worstBits: 0, worstRatio: 0, counterexample: null, message: `not run: ${why()} ${detail}`, durationMs: 0 });
+  const interrupted = () => stopSignal() !== undefined || (o.deadline !== undefined && Date.now() >= o.deadline);
+  if (interrupted()) return notRun();
   candidate.beginProperty?.(); // restart budgets are per property: one bad answer does not spoil the rest
   const only = [task.id];
   let results: PropertyResult[];
@@ -89,12 +95,12 @@ export async function runTask(candidate: CandidateHandle, task: Task, theorems: 
     results = await runTheorems(candidate, theorems, { seed: o.seed, runs: o.runs, precision: o.precision, base: o.base, only, mode: o.builtin ? 'strict' : o.mode, deadline: o.deadline, shrinkBudget: o.shrinkBudget });
   }
   const r = results[0]!;
-  if (o.deadline !== undefined && r.status === 'passed' && r.runs < o.runs) {
-    // Interrupted by the time limit: before its first case it checked nothing (not run); after
-    // some cases it holds on those only (cut short), and the run is incomplete either way.
-    if (r.runs === 0) return { ...notRun(), message: 'not run: the time limit was reached before its first case', durationMs: r.durationMs };
+  if (r.status === 'passed' && r.runs < o.runs && interrupted()) {
+    // Interrupted by the time limit or a stop request: before its first case it checked nothing
+    // (not run); after some cases it holds on those only (cut short), and the run is incomplete.
+    if (r.runs === 0) return { ...notRun('before its first case'), durationMs: r.durationMs };
     r.cutShort = true;
-    r.message += ` (cut short by the time limit after ${r.runs} of ${o.runs})`;
+    r.message += ` (cut short: ${why()} after ${r.runs} of ${o.runs})`;
   }
   return r;
 }

@@ -31,7 +31,7 @@ import fc from 'fast-check';
 import type { Theorem } from '../theorem';
 import type { Mode } from '../numeric/accuracy';
 import { CallResult, CandidateHandle } from './candidate';
-import { Candidate, asHandle, deadlineParams, PropertyResult, toNats } from './run';
+import { Candidate, asHandle, interruptParams, PropertyResult, toNats } from './run';
 import type { StoredTheoremFailure } from './regressions';
 import type Decimal from 'decimal.js';
 import { judge } from '../numeric/accuracy';
@@ -283,7 +283,7 @@ export async function runTheorems(candidateIn: Candidate, theorems: readonly The
         }
         return r.ok;
       }),
-      { seed: opts.seed, numRuns: opts.runs, ...deadlineParams(opts.deadline) } as fc.Parameters<[unknown]>,
+      { seed: opts.seed, numRuns: opts.runs, ...interruptParams(opts.deadline) } as fc.Parameters<[unknown]>,
     );
     if (internal) throw internal; // never a verdict on the candidate
     done += opts.runs;

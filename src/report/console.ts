@@ -24,9 +24,9 @@ export interface Summary {
   passed: number;
   failed: number;
   skipped: number;
-  /** Applicable, but the time limit was reached before they started. */
+  /** Applicable, but the time limit was reached (or a signal stopped the run) before they started. */
   notRun: number;
-  /** Passed on the cases that ran, stopped early by the time limit (counted in `passed` too). */
+  /** Passed on the cases that ran, stopped early by the time limit or a signal (counted in `passed` too). */
   cutShort: number;
 }
 
@@ -51,8 +51,10 @@ export function summarize(results: readonly PropertyResult[]): Summary {
   const skipped = results.filter((r) => r.status === 'skipped').length;
   const notRun = results.filter((r) => r.status === 'not-run').length;
   const cutShort = results.filter((r) => r.status === 'passed' && r.cutShort === true).length;
+  // What cut the run short: a signal (the results say "stopped by SIGTERM") or the time limit.
+  const cause = results.map((r) => /stopped by SIG[A-Z0-9]+/.exec(r.message)?.[0]).find((m) => m !== undefined) ?? 'the time limit was reached';
   const limit = notRun + cutShort > 0
-    ? `the time limit was reached: ${[notRun > 0 ? `${plural(notRun, 'property', 'properties')} not run` : '', cutShort > 0 ? `${cutShort} cut short` : ''].filter(Boolean).join(', ')}`
+    ? `${cause}: ${[notRun > 0 ? `${plural(notRun, 'property', 'properties')} not run` : '', cutShort > 0 ? `${cutShort} cut short` : ''].filter(Boolean).join(', ')}`
     : '';
   let verdict: RunVerdict;
   let reason: string;
@@ -64,7 +66,7 @@ export function summarize(results: readonly PropertyResult[]): Summary {
     const why = [
       results.length === 0 ? 'no property was selected' : '',
       skipped > 0 ? `${skipped === results.length ? 'every property was skipped' : `${plural(skipped, 'property', 'properties')} skipped`}: ${skipReasons(results)}` : '',
-      notRun > 0 ? `${notRun === results.length ? 'the time limit was reached before any property started' : `${notRun} not run: the time limit was reached`}` : '',
+      notRun > 0 ? `${notRun === results.length ? `${cause} before any property started` : `${notRun} not run: ${cause}`}` : '',
     ].filter(Boolean).join('; ');
     reason = `nothing was checked: ${why}`;
   } else if (limit) {
@@ -114,7 +116,7 @@ export function formatConsole(title: string, results: readonly PropertyResult[],
     const rate = idle || r.runs === 0 ? '' : throughput(r.runs, r.durationMs);
     lines.push(`  ${r.property.padEnd(width)}  ${mark.padEnd(7)}  ${String(r.runs).padStart(4)}  ${String(r.strictRuns).padStart(6)}  ${bits.padStart(10)}  ${ratio.padStart(15)}  ${rate.padStart(7)}`);
   }
-  if (results.some((r) => r.cutShort)) lines.push('  * cut short by the time limit: passed on the cases that ran (the runs column), not on all of them');
+  if (results.some((r) => r.cutShort)) lines.push('  * cut short (time limit or signal): passed on the cases that ran (the runs column), not on all of them');
   const answered = results.filter((r) => r.status === 'passed' && r.invalid && r.invalid.silent + r.invalid.other > 0);
   if (answered.length > 0) {
     lines.push('', 'ℹ invalid input answered with a number instead of an error or NaN (information; --mode strict fails it):');
