@@ -14,6 +14,7 @@
  * Strict mode fails on the first `silent` or `other` outcome and shrinks it: a candidate must refuse
  * invalid input, by throwing or with NaN.
  */
+import { confirmFailure, confirmationWords } from './confirm';
 import { notFullyShrunk, shrinkBudget } from './shrink-budget';
 import fc from 'fast-check';
 import type { Mode } from '../numeric/accuracy';
@@ -96,20 +97,26 @@ export async function runRobustness(candidateIn: Candidate, opts: RobustnessOpti
     let failedOnce = false;
     const strict = opts.mode === 'strict';
     const budget = shrinkBudget(opts.shrinkBudget);
+    const judged = async (c: InvalidCase) => {
+      const r = await classifyInvalid(candidate, fn, c);
+      // A crash, a timeout or a protocol failure is never a pass, in either mode: refusing invalid
+      // input means throwing (or NaN), not taking the process down.
+      return { ...r, ok: !r.crashed && (!strict || r.outcome === 'throws' || r.outcome === 'nan') };
+    };
+    let first: { input: InvalidCase; outcome: Awaited<ReturnType<typeof judged>> } | undefined;
     const details = await fc.check(
       fc.asyncProperty(invalidInput({ targets: [INVALID_TARGET_OF[fn]!] }), async (c) => {
         if (budget.skip()) return true;
-        const { outcome, did, crashed } = await classifyInvalid(candidate, fn, c);
+        const j = await judged(c);
+        const { outcome, did, ok } = j;
         if (!failedOnce) {
           tally[outcome]++;
           tally.examples[outcome] ??= { input: c.description, did };
         }
-        // A crash, a timeout or a protocol failure is never a pass, in either mode: refusing invalid
-        // input means throwing (or NaN), not taking the process down.
-        const ok = !crashed && (!strict || outcome === 'throws' || outcome === 'nan');
         if (!ok) {
           failedOnce = true;
           budget.failed();
+          first ??= { input: c, outcome: j };
         }
         return ok;
       }),
@@ -119,17 +126,20 @@ export async function runRobustness(candidateIn: Candidate, opts: RobustnessOpti
     opts.onProgress?.(done, fns.length * opts.runs, fn);
     const counts = `throws ${tally.throws}, NaN ${tally.nan}, silent number ${tally.silent}${tally.other ? `, other ${tally.other}` : ''}`;
     if (details.failed && details.counterexample) {
-      const [c] = details.counterexample;
-      const { did, crashed } = await classifyInvalid(candidate, fn, c);
-      const what = crashed
+      const confirmed = await confirmFailure(candidate, details.counterexample[0], first, judged);
+      const c = confirmed.input;
+      const { did, crashed } = confirmed.outcome;
+      const words = confirmationWords(confirmed.how);
+      const what = words.prefix + (crashed
         ? `${fn} did not answer invalid input (a crash, a timeout or a protocol failure is never a pass): ${c.description} → ${did} (so far ${counts})`
-        : `${fn} answers invalid input instead of refusing it: ${c.description} → ${did} (strict mode; so far ${counts})`;
+        : `${fn} answers invalid input instead of refusing it: ${c.description} → ${did} (strict mode; so far ${counts})`) + words.suffix;
       results.push({
         ...base, status: 'failed', runs: details.numRuns, invalid: tally,
         counterexample: { args: c.args, label: `invalid: ${c.reason}`, reference: `invalid input (${c.description})`, candidate: null, error: did },
         message: `${what}${budget.spent ? ` (${notFullyShrunk(budget)})` : ''}`,
         shrinks: details.numShrinks,
         ...(budget.spent ? { notFullyShrunk: true } : {}),
+        ...(confirmed.how === 'flaky' ? { flaky: true } : {}),
         durationMs: Date.now() - t0,
       });
     } else if (details.failed) {

@@ -6,6 +6,7 @@
  *
  * Layering: this module knows candidates only as a name → function map; it never imports properties/.
  */
+import { confirmFailure, confirmationWords } from './confirm';
 import { stopPlugin } from './stop';
 import fc from 'fast-check';
 import type Decimal from 'decimal.js';
@@ -90,6 +91,8 @@ export interface PropertyResult {
   shrinks?: number;
   /** The shrink budget ran out: the counterexample is the smallest found, not fully shrunk. */
   notFullyShrunk?: boolean;
+  /** The failure did not reproduce: its input passed when run again (src/harness/confirm.ts). Still a failure. */
+  flaky?: boolean;
   /**
    * Agreement results: statistics per generator class (the case label of src/harness/cases.ts, e.g.
    * 'mismatch', 'n=5-64', 'd=3'), keys sorted. Collected by the same rule as worstBits — from the
@@ -268,12 +271,14 @@ export async function runAgreement(candidateIn: Candidate, opts: RunOptions): Pr
     const budget = shrinkBudget(opts.shrinkBudget);
     let drawn = 0;
     let recallAll = false;
+    let first: { input: { args: unknown[]; label: string }; outcome: Outcome } | undefined;
     const details = await fc.check(
       fc.asyncProperty(stratifiedCases(spec, opts.runs), async ({ args, label }) => {
         if (budget.skip()) return true;
         drawn++;
         const o = await evaluateCase(spec, candidate, args, label, opts, recallAll || (!failedOnce && drawn % DETERMINISM_EVERY === 0));
         if (!o.ok) budget.failed();
+        if (!o.ok && first === undefined) first = { input: { args, label }, outcome: o };
         if (!failedOnce && !o.ok && o.cx?.error?.startsWith('nondeterministic')) recallAll = true; // shrink it as such
         if (o.ok && failedOnce) return true;
         last = o;
@@ -300,8 +305,10 @@ export async function runAgreement(candidateIn: Candidate, opts: RunOptions): Pr
     done += opts.runs;
     opts.onProgress?.(done, total, spec.fn);
     if (details.failed && details.counterexample) {
-      const [{ args, label }] = details.counterexample;
-      const o = await evaluateCase(spec, candidate, args, label, opts, recallAll);
+      const [shrunk] = details.counterexample;
+      const confirmed = await confirmFailure(candidate, shrunk, first, (x) => evaluateCase(spec, candidate, x.args, x.label, opts, recallAll));
+      const o = confirmed.outcome;
+      const words = confirmationWords(confirmed.how);
       const cx = o.cx ?? last?.cx;
       const refFn = (reference as unknown as Record<string, (...a: unknown[]) => Decimal | Decimal[]>)[spec.fn]!;
       const probe = candidateProbe(candidate, { precision: opts.precision, base: opts.base ?? 'e' });
@@ -310,9 +317,10 @@ export async function runAgreement(candidateIn: Candidate, opts: RunOptions): Pr
         property, fn: spec.fn, status: 'failed', runs, strictRuns, worstBits, worstRatio,
         counterexample: cx ?? null,
         ...(diagnosis ? { diagnosis } : {}),
-        message: describeFailure(spec.fn, o.cx ?? last?.cx) + (budget.spent ? ` (${notFullyShrunk(budget)})` : ''),
+        message: words.prefix + describeFailure(spec.fn, cx) + words.suffix + (budget.spent ? ` (${notFullyShrunk(budget)})` : ''),
         shrinks: details.numShrinks,
         ...(budget.spent ? { notFullyShrunk: true } : {}),
+        ...(confirmed.how === 'flaky' ? { flaky: true } : {}),
         classes,
         durationMs: Date.now() - t0,
       });

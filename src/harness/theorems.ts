@@ -27,6 +27,7 @@
  *
  * Layering: like run.ts, this module never imports properties/; the CLI passes the theorems in.
  */
+import { confirmFailure, confirmationWords } from './confirm';
 import fc from 'fast-check';
 import type { Theorem } from '../theorem';
 import type { Mode } from '../numeric/accuracy';
@@ -264,6 +265,7 @@ export async function runTheorems(candidateIn: Candidate, theorems: readonly The
     const notes: { description: string; note: string }[] = [];
     let internal: TheoremDomainError | undefined;
     const budget = shrinkBudget(opts.shrinkBudget);
+    let first: { input: unknown; outcome: Awaited<ReturnType<typeof evaluateTheoremCheck>> } | undefined;
     const details = await fc.check(
       fc.asyncProperty(check!.instances ?? th.instances, async (inst) => {
         if (budget.skip()) return true;
@@ -277,6 +279,7 @@ export async function runTheorems(candidateIn: Candidate, theorems: readonly The
         if (!r.ok) {
           failedOnce = true;
           budget.failed();
+          first ??= { input: inst, outcome: r };
         } else if (!failedOnce && r.note !== undefined) {
           noteCount++;
           if (notes.length < MAX_THEOREM_NOTES) notes.push({ description: th.describe(inst), note: r.note });
@@ -291,15 +294,17 @@ export async function runTheorems(candidateIn: Candidate, theorems: readonly The
     const runs = details.numRuns;
     const noteFields = noteCount > 0 ? { notes: { count: noteCount, first: notes } } : {};
     if (details.failed && details.counterexample) {
-      const [inst] = details.counterexample;
-      const r = await evaluateTheoremCheck(th, inst, candidate, opts);
+      const confirmed = await confirmFailure(candidate, details.counterexample[0], first, (x) => evaluateTheoremCheck(th, x, candidate, opts));
+      const inst = confirmed.input, r = confirmed.outcome;
+      const words = confirmationWords(confirmed.how);
       const diagnosis = await diagnoseCallsProbed(r.calls, candidateProbe(candidate, { precision: 'float64', base: opts.base ?? 'e' }));
       results.push({
         ...base, runs, status: 'failed', ...noteFields, ...(diagnosis ? { diagnosis } : {}),
         counterexample: { args: [th.toJSON(inst)], label: 'instance', reference: '', candidate: null, error: r.message ?? 'the statement fails' },
-        message: `${th.id} fails with the candidate's functions on ${th.describe(inst)}: ${r.message ?? 'the statement fails'}${budget.spent ? ` (${notFullyShrunk(budget)})` : ''}`,
+        message: `${words.prefix}${th.id} fails with the candidate's functions on ${th.describe(inst)}: ${r.message ?? 'the statement fails'}${words.suffix}${budget.spent ? ` (${notFullyShrunk(budget)})` : ''}`,
         shrinks: details.numShrinks,
         ...(budget.spent ? { notFullyShrunk: true } : {}),
+        ...(confirmed.how === 'flaky' ? { flaky: true } : {}),
         durationMs: Date.now() - t0,
       });
     } else if (details.failed) {
