@@ -23,8 +23,11 @@
  * | prints a non-JSON line, JSON that is not an answer, or an answer to an id nobody is waiting for | ignored, recorded in `noise()`; the first such line is quoted in timeout and crash messages |
  * | does not answer within timeoutMs                | {ok: false, kind: 'timeout'}; the process group is SIGKILLed, other outstanding calls on it resolve {kind: 'crashed'} |
  * | exits or crashes                                | outstanding calls resolve {kind: 'crashed', message: 'exited with code 3 (stderr tail: …)'} |
- * | is dead when a call comes                       | restarted (and re-described) for that call, at most maxRestarts times over the handle's life; then every call resolves {kind: 'crashed', message: 'gave up after N restarts; …'} |
- * | never answers describe within startTimeoutMs, cannot be started, or answers describe wrongly | startSubprocessCandidate rejects with {@link CandidateStartError} (a describe that never came says the output may be buffered, and how to flush) |
+ * | writes a line longer than maxLineBytes (default 64 MiB) | every outstanding call resolves {kind: 'protocol', message: 'answer line longer than N bytes (--max-line-bytes) …'}; the line is discarded unread (never held in memory), the process group is SIGKILLed, the next call restarts it (as after a crash) |
+ * | answers with a line nested deeper than maxDepth (default 64; the answer object is level 1) | {kind: 'protocol', message: 'the answer to kl (request 7) is nested N levels deep, more than 64 (--max-depth)'}; the line is not parsed; the process keeps serving (a too-deep line with no waiting id is noise) |
+ * | answers with a number token beyond the float64 range (`1e400`, `-1e400`, a 309-digit integer ≥ 2^1024 − 2^970) | {kind: 'protocol', message: '… 1e400 is outside the float64 range; write Infinity as "Infinity"'} (JSON.parse would read +∞); underflow (`1e-400` → 0) is accepted ({@link scanAnswerLine}) |
+ * | is dead when a call comes                       | restarted (and re-described) for that call, at most maxRestarts times per property (the count starts again at each beginProperty()); then every call of that property resolves {kind: 'crashed', message: 'gave up after N restarts; …'} |
+ * | never answers describe within startTimeoutMs, cannot be started, answers describe wrongly, or lists no function klcheck checks (the contract's, or an extra one the check run draws: generalizedKl, posterior, klNormalDiag) | startSubprocessCandidate rejects with {@link CandidateStartError} (a describe that never came says the output may be buffered, and how to flush) |
  * | writes to stderr                                | captured (the last 2 KB kept, quoted in crash messages), never forwarded |
  *
  * The command line runs through a shell (`/bin/sh -c`), detached into its own process group, so a
@@ -32,6 +35,9 @@
  * program to exit, then SIGKILLs the group; live groups are also killed when the harness process
  * exits. Callers must `close()` the handle (in a `finally`): the open pipes keep Node's event loop
  * alive.
+ *
+ * Lines are split on `\n` only (a `\r` before it is whitespace) and decoded as UTF-8 once whole; a
+ * last line without a newline still counts when stdout ends.
  *
  * Extras beyond CandidateHandle ({@link SubprocessCandidateHandle}): `noise()` (the stray stdout
  * lines, most recent 1000, each cut at 1000 characters), `noiseCount()`, `stderrTail()`, `restarts`,
