@@ -76,6 +76,18 @@ test('line cap: a line of exactly maxLineBytes bytes is an answer; one byte more
   });
 });
 
+test('line cap: lines are split on bytes and decoded whole (a character split between two writes arrives intact); the cap counts bytes, not characters', async (t) => {
+  // {"id":1,"result":"…"} is 20 bytes around the é's: 490 é's make exactly 1000 bytes (510 characters), 491 make 1002.
+  await withHandle(LIMITS('utf8', '490'), { maxLineBytes: 1000 }, async (h) => {
+    t.deepEqual(await h.call('kl', [[1], [1]]), { ok: true, value: 'é'.repeat(490) });
+  });
+  await withHandle(LIMITS('utf8', '491'), { maxLineBytes: 1000 }, async (h) => {
+    const r = await h.call('kl', [[1], [1]]);
+    t.like(r, { ok: false, kind: 'protocol' }, '511 characters, 1002 bytes');
+    t.regex(message(r), /longer than 1000 bytes/);
+  });
+});
+
 test(`line cap: a 600 MB line (beyond V8's string limit) against the default cap of ${DEFAULT_MAX_LINE_BYTES} bytes is a protocol failure, read without holding it`, async (t) => {
   const before = process.memoryUsage().rss;
   await withHandle(LIMITS('stream', '600'), {}, async (h) => {
