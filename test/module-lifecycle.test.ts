@@ -76,6 +76,12 @@ test('children a module starts die with it: after a timeout, and after close', a
   t.true(await eventually(() => markedProcesses(MARKER).length === 0), `left after close: ${markedProcesses(MARKER).join(', ')}`);
 });
 
+test('a module exporting only a checked function outside the original contract list (posterior) is accepted', async (t) => {
+  const c = await load('only-posterior.cjs');
+  t.deepEqual(c.functions, ['posterior']);
+  await c.close();
+});
+
 test.after.always('no process started by these tests is left running', async (t) => {
   t.true(await eventually(() => markedProcesses(MARKER).length === 0), `left running: ${markedProcesses(MARKER).join(', ')}`);
 });

@@ -375,12 +375,13 @@ test('describe: optional precision and base become meta; a malformed describe an
     t.deepEqual(h.meta, { name: 'f32 thing', precision: 'float32', base: 2 });
     t.deepEqual(h.functions, ['kl']);
   });
-  await withHandle(answer('{"id":0,"result":{"functions":[]}}'), {}, async (h) => {
-    t.deepEqual(h.meta, { name: answer('{"id":0,"result":{"functions":[]}}'), precision: 'float64', base: 'e' });
+  await withHandle(answer('{"id":0,"result":{"functions":["kl"]}}'), {}, async (h) => {
+    t.deepEqual(h.meta, { name: answer('{"id":0,"result":{"functions":["kl"]}}'), precision: 'float64', base: 'e' });
   });
+  await t.throwsAsync(start(answer('{"id":0,"result":{"functions":[]}}')), { instanceOf: CandidateStartError, message: /lists no function klcheck checks/ });
   await t.throwsAsync(start(answer('{"id":0,"result":42}')), { instanceOf: CandidateStartError, message: /describe answer is not an object/ });
   await t.throwsAsync(start(answer('{"id":0,"result":{"functions":"kl"}}')), { instanceOf: CandidateStartError, message: /"functions" array/ });
-  await t.throwsAsync(start(answer('{"id":0,"result":{"functions":[],"base":3}}')), { instanceOf: CandidateStartError, message: /"base"/ });
+  await t.throwsAsync(start(answer('{"id":0,"result":{"functions":["kl"],"base":3}}')), { instanceOf: CandidateStartError, message: /"base"/ });
   await t.throwsAsync(start(answer('{"id":0,"error":"no scipy"}')), { instanceOf: CandidateStartError, message: /describe answered an error: no scipy/ });
 });
 

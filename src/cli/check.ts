@@ -14,6 +14,7 @@ import { PropertyResult, RunOptions } from '../harness/run';
 import { CandidateSpec, openCandidate } from '../harness/open';
 import { allTasks, parseShard, runTask, selectShard, TaskOptions } from '../harness/tasks';
 import { runTasksInWorkers } from '../harness/pool';
+import { DEFAULT_MAX_DEPTH, DEFAULT_MAX_LINE_BYTES, MAX_LINE_BYTES_LIMIT } from '../harness/subprocess';
 import { replayTheorems } from '../harness/theorems';
 import { THEOREMS } from '../../properties';
 import { FUNCTION_CASES } from '../harness/cases';
@@ -53,6 +54,8 @@ export function checkCommand(io: Io, setCode: (c: number) => void): Command {
     .option('--impl <module>', 'a JS/TS module (ESM or CommonJS, named exports or a default object) exposing contract functions')
     .option('--impl-cmd <command>', 'a program in any language speaking the JSON-lines protocol on stdin/stdout (docs/contract.md)')
     .option('--timeout <ms>', 'per-call timeout for a candidate (module or command); a hung candidate is stopped and restarted', '10000')
+    .option('--max-line-bytes <n>', '--impl-cmd: the longest answer line accepted (bytes); a longer one fails the waiting calls as a protocol error and the program is killed and restarted', String(DEFAULT_MAX_LINE_BYTES))
+    .option('--max-depth <n>', '--impl-cmd: the deepest nesting of arrays/objects accepted in an answer line (the answer object is level 1); deeper is a protocol error', String(DEFAULT_MAX_DEPTH))
     .option('--base <b>', "the candidate's log base: e, 2 or 10 (overrides its meta)")
     .option('--name <name>', "the candidate's name in reports (overrides its meta)")
     .option('--seed <n>', 'fast-check seed: same seed, same cases, same report', String(DEFAULT_SEED))
@@ -92,7 +95,7 @@ could not be loaded; 3 internal error; 4 nothing was checked (every selected pro
 cut short; what ran holds); 130 / 143 stopped by SIGINT / SIGTERM (the reports cover what ran). An
 output that cannot be written is named on stderr, the others are still written, and the exit code is
 2; output paths and an existing --save-failures store are checked before the run starts.`)
-    .action(async (o: { workers: string; shard?: string; timeLimit?: string; seed: string; runs: string; mode: string; precision?: string; only?: string; json?: string; junit?: string; html?: string; saveFailures?: string; replay?: string; shrinkBudget: string; progress: boolean; impl?: string; implCmd?: string; timeout: string; base?: string; name?: string }) => {
+    .action(async (o: { workers: string; shard?: string; timeLimit?: string; seed: string; runs: string; mode: string; precision?: string; only?: string; json?: string; junit?: string; html?: string; saveFailures?: string; replay?: string; shrinkBudget: string; progress: boolean; impl?: string; implCmd?: string; timeout: string; maxLineBytes: string; maxDepth: string; base?: string; name?: string }) => {
       if (o.impl && o.implCmd) throw new UsageError('give either --impl or --impl-cmd, not both');
       const seed = intOption('--seed', o.seed, -(2 ** 31), 2 ** 31 - 1);
       const runs = intOption('--runs', o.runs, 1, 1_000_000);
@@ -100,6 +103,8 @@ output that cannot be written is named on stderr, the others are still written, 
       if (o.precision !== undefined && o.precision !== 'float64' && o.precision !== 'float32') throw new UsageError(`--precision must be float64 or float32, got '${o.precision}'`);
       if (o.base !== undefined && !['e', '2', '10'].includes(o.base)) throw new UsageError(`--base must be e, 2 or 10, got '${o.base}'`);
       const timeoutMs = intOption('--timeout', o.timeout, 1, 3_600_000);
+      const maxLineBytes = intOption('--max-line-bytes', o.maxLineBytes, 1, MAX_LINE_BYTES_LIMIT);
+      const maxDepth = intOption('--max-depth', o.maxDepth, 1, 1_000_000);
       const workers = intOption('--workers', o.workers, 1, 64);
       const shard = o.shard === undefined ? undefined : parseShard(o.shard);
       const shrinkBudget = intOption('--shrink-budget', o.shrinkBudget, 0, 100_000_000);
@@ -121,7 +126,7 @@ output that cannot be written is named on stderr, the others are still written, 
       const metaOverrides: Partial<CandidateMeta> = { ...(o.name ? { name: o.name } : {}), ...(o.precision ? { precision: o.precision as 'float64' | 'float32' } : {}), ...(base ? { base } : {}) };
       const spec: CandidateSpec = o.impl
         ? { kind: 'module', path: o.impl, timeoutMs, meta: metaOverrides }
-        : o.implCmd ? { kind: 'subprocess', command: o.implCmd, timeoutMs, meta: metaOverrides } : { kind: 'builtin', meta: metaOverrides };
+        : o.implCmd ? { kind: 'subprocess', command: o.implCmd, timeoutMs, maxLineBytes, maxDepth, meta: metaOverrides } : { kind: 'builtin', meta: metaOverrides };
       const t0 = Date.now();
       const deadline = timeLimit === undefined ? undefined : t0 + timeLimit * 1000;
       const candidate = await openCandidate(spec);

@@ -42,6 +42,8 @@ export interface CandidateHandle {
    * checks) call the candidate directly instead of by memoised re-execution.
    */
   callSync?(fn: string, args: unknown[]): CallResult | undefined;
+  /** Resets per-property budgets (the restarts a crashing candidate is allowed); the harness calls it before each property. */
+  beginProperty?(): void;
   close(): Promise<void>;
   /** Resets per-property budgets (restarts); the harness calls it before each property. */
   beginProperty?(): void;

@@ -13,6 +13,7 @@
  * Where the kernels' strict (ulps) target applies is decided by accuracy.strictApplies.
  */
 import fc from 'fast-check';
+import { CONTRACT_FUNCTIONS } from './candidate';
 import {
   ANY_PAIR_WEIGHTS, anyPair, distribution, DISTRIBUTION_SHAPE_WEIGHTS, DISTRIBUTION_SHAPES, GAUSSIAN_RELATION_WEIGHTS,
   GAUSSIAN_RELATIONS, gaussianPair, LATENT_KIND_WEIGHTS, LATENT_KINDS, LATENT_SHAPE_WEIGHTS, LATENT_SHAPES, latentModel,
@@ -167,3 +168,9 @@ class Stratified extends fc.Arbitrary<Case> {
     return arb.shrink(value, c.inner).map((v) => new fc.Value(v.value_, { k: c.k, inner: v.context }));
   }
 }
+
+/**
+ * Every function klcheck checks: the contract's and the extra ones FUNCTION_CASES covers
+ * (generalizedKl, posterior, klNormalDiag, …). A candidate must provide at least one.
+ */
+export const CHECKED_FUNCTIONS: readonly string[] = [...new Set([...Object.keys(CONTRACT_FUNCTIONS), ...FUNCTION_CASES.map((s) => s.fn)])];

@@ -23,8 +23,11 @@
  * | prints a non-JSON line, JSON that is not an answer, or an answer to an id nobody is waiting for | ignored, recorded in `noise()`; the first such line is quoted in timeout and crash messages |
  * | does not answer within timeoutMs                | {ok: false, kind: 'timeout'}; the process group is SIGKILLed, other outstanding calls on it resolve {kind: 'crashed'} |
  * | exits or crashes                                | outstanding calls resolve {kind: 'crashed', message: 'exited with code 3 (stderr tail: …)'} |
- * | is dead when a call comes                       | restarted (and re-described) for that call, at most maxRestarts times over the handle's life; then every call resolves {kind: 'crashed', message: 'gave up after N restarts; …'} |
- * | never answers describe within startTimeoutMs, cannot be started, or answers describe wrongly | startSubprocessCandidate rejects with {@link CandidateStartError} (a describe that never came says the output may be buffered, and how to flush) |
+ * | writes a line longer than maxLineBytes (default 64 MiB) | every outstanding call resolves {kind: 'protocol', message: 'answer line longer than N bytes (--max-line-bytes) …'}; the line is discarded unread (never held in memory), the process group is SIGKILLed, the next call restarts it (as after a crash) |
+ * | answers with a line nested deeper than maxDepth (default 64; the answer object is level 1) | {kind: 'protocol', message: 'the answer to kl (request 7) is nested N levels deep, more than 64 (--max-depth)'}; the line is not parsed; the process keeps serving (a too-deep line with no waiting id is noise) |
+ * | answers with a number token beyond the float64 range (`1e400`, `-1e400`, a 309-digit integer ≥ 2^1024 − 2^970) | {kind: 'protocol', message: '… 1e400 is outside the float64 range; write Infinity as "Infinity"'} (JSON.parse would read +∞); underflow (`1e-400` → 0) is accepted ({@link scanAnswerLine}) |
+ * | is dead when a call comes                       | restarted (and re-described) for that call, at most maxRestarts times per property (the count starts again at each beginProperty()); then every call of that property resolves {kind: 'crashed', message: 'gave up after N restarts; …'} |
+ * | never answers describe within startTimeoutMs, cannot be started, answers describe wrongly, or lists no function klcheck checks (the contract's, or an extra one the check run draws: generalizedKl, posterior, klNormalDiag) | startSubprocessCandidate rejects with {@link CandidateStartError} (a describe that never came says the output may be buffered, and how to flush) |
  * | writes to stderr                                | captured (the last 2 KB kept, quoted in crash messages), never forwarded |
  *
  * The command line runs through a shell (`/bin/sh -c`), detached into its own process group, so a
@@ -32,6 +35,9 @@
  * program to exit, then SIGKILLs the group; live groups are also killed when the harness process
  * exits, whichever thread started them (src/harness/process-groups.ts). Callers must `close()` the handle (in a `finally`): the open pipes keep Node's event loop
  * alive.
+ *
+ * Lines are split on `\n` only (a `\r` before it is whitespace) and decoded as UTF-8 once whole; a
+ * last line without a newline still counts when stdout ends.
  *
  * Extras beyond CandidateHandle ({@link SubprocessCandidateHandle}): `noise()` (the stray stdout
  * lines, most recent 1000, each cut at 1000 characters), `noiseCount()`, `stderrTail()`, `restarts`,
@@ -41,11 +47,12 @@
  * harness/ does not import cli/ (and extended with −0 and typed arrays).
  */
 import { ChildProcess, spawn } from 'node:child_process';
+import { constants as bufferConstants } from 'node:buffer';
 import { statSync } from 'node:fs';
-import * as readline from 'node:readline';
 import { KlcheckError } from '../numeric/errors';
 import type { CallResult, CandidateHandle, CandidateMeta } from './candidate';
 import { killGroupOf, registerGroup, unregisterGroup } from './process-groups';
+import { CHECKED_FUNCTIONS } from './cases';
 
 export interface SubprocessOptions {
   /** Per-call timeout in ms, counted from when the request is written (default 10000). */
@@ -56,9 +63,44 @@ export interface SubprocessOptions {
   cwd?: string;
   /** Environment of the command (default: process.env). */
   env?: NodeJS.ProcessEnv;
-  /** How many times a dead or killed program is restarted over the handle's life (default 3). */
+  /**
+   * How many times a dead or killed program is restarted per property: the count starts again at
+   * each {@link CandidateHandle.beginProperty} call (over the handle's life if it is never called).
+   * Default 3.
+   */
   maxRestarts?: number;
+  /**
+   * The longest line accepted on stdout, in bytes before the `\n` (default {@link DEFAULT_MAX_LINE_BYTES}
+   * = 64 MiB; at most {@link MAX_LINE_BYTES_LIMIT}, the longest string Node can hold). A longer line
+   * is never held in memory: the outstanding calls resolve {kind: 'protocol'}, the process group is
+   * killed, and the next call restarts it, as after a crash.
+   */
+  maxLineBytes?: number;
+  /**
+   * The deepest nesting of arrays and objects accepted in an answer line, the answer object itself
+   * being level 1 (default {@link DEFAULT_MAX_DEPTH} = 64). Checked by a linear scan before the line is
+   * parsed; a deeper answer is {kind: 'protocol'} for its call (the process keeps serving).
+   */
+  maxDepth?: number;
 }
+
+/**
+ * Default of {@link SubprocessOptions.maxLineBytes}: 64 MiB. The largest legitimate answer is a
+ * vector of a few hundred thousand numbers (negEntropyGradient, posterior on the largest inputs a
+ * user may give); a float64 in shortest round-trip form takes at most 24 bytes
+ * (`-2.2250738585072014e-308`), 26 with Python's `", "` separator, so 500,000 numbers take 13 MB and
+ * 64 MiB holds 2.5 million — five times the room — while a runaway line (V8 cannot hold a string
+ * of 2^29 characters, ~512 MB) is stopped long before it costs memory.
+ */
+export const DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024;
+/** The largest {@link SubprocessOptions.maxLineBytes} allowed: the longest string V8 can hold (2^29 − 24 characters on 64-bit Node). */
+export const MAX_LINE_BYTES_LIMIT = bufferConstants.MAX_STRING_LENGTH;
+/**
+ * Default of {@link SubprocessOptions.maxDepth}: 64. The contract needs depth ≤ 4 even for a batched
+ * matrix of vectors (the answer object, the batch, the rows, the vectors); 64 leaves room for any
+ * reasonable extension and is far from anything that could exhaust a stack.
+ */
+export const DEFAULT_MAX_DEPTH = 64;
 
 /** The command could not be started, or did not answer describe (correctly, in time). The CLI maps it to exit code 2. */
 export class CandidateStartError extends KlcheckError {
@@ -80,7 +122,7 @@ export interface SubprocessCandidateHandle extends CandidateHandle {
   noiseCount(): number;
   /** The last ~2 KB the current (or last) process wrote to stderr. */
   stderrTail(): string;
-  /** Restarts so far. */
+  /** Restarts over the handle's life (the maxRestarts budget counts per property, see beginProperty). */
   readonly restarts: number;
   /** The pid of the running process (the shell), or undefined. */
   readonly pid: number | undefined;
@@ -155,13 +197,170 @@ export function parseJsonLine(line: string): unknown {
   return JSON.parse(out);
 }
 
-/** A result from the wire: "Infinity", "-Infinity", "NaN" become numbers, recursively inside arrays. */
-export function decodeResult(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(decodeResult);
+function decodeScalar(v: unknown): unknown {
   if (v === 'Infinity') return Infinity;
   if (v === '-Infinity') return -Infinity;
   if (v === 'NaN') return NaN;
   return v;
+}
+
+/**
+ * A result from the wire: "Infinity", "-Infinity", "NaN" become numbers, at any depth inside arrays
+ * (objects are left as they are). Iterative: any nesting depth is safe (no stack overflow).
+ */
+export function decodeResult(v: unknown): unknown {
+  if (!Array.isArray(v)) return decodeScalar(v);
+  const root: unknown[] = new Array(v.length);
+  const stack: [unknown[], unknown[]][] = [[v, root]];
+  while (stack.length > 0) {
+    const [src, dst] = stack.pop()!;
+    for (let i = 0; i < src.length; i++) {
+      const x = src[i];
+      if (Array.isArray(x)) {
+        const y: unknown[] = new Array(x.length);
+        dst[i] = y;
+        stack.push([x, y]);
+      } else {
+        dst[i] = decodeScalar(x);
+      }
+    }
+  }
+  return root;
+}
+
+/** What {@link scanAnswerLine} finds in one line, without parsing it. */
+export interface LineScan {
+  /** The deepest nesting of `[` and `{` outside strings (an answer object alone is 1). */
+  depth: number;
+  /** The value of a top-level `"id"` key when it is a number token (found even when the line is too deep to parse). */
+  id: number | undefined;
+  /** The first number token whose float64 reading is ±Infinity (e.g. `1e400`), or undefined. */
+  outOfRange: string | undefined;
+}
+
+const isDigit = (c: number) => c >= 48 && c <= 57;
+
+/**
+ * One linear pass over a line (strings and their escapes skipped): its nesting depth, its top-level
+ * id, and the first number token beyond the float64 range. Never recurses, never allocates more
+ * than the tokens it reports.
+ *
+ * Out of range means: the token's correctly rounded float64 reading (round to nearest, ties to
+ * even — what JSON.parse and Number do) is ±∞, i.e. |x| ≥ 2^1024 − 2^970 (the midpoint between
+ * the largest finite double and 2^1024; the tie rounds to the even 2^1024). IEEE 754 calls that an
+ * overflow, and for a wire format of float64 values it is not a reading of anything a program meant:
+ * no float64 value is written that way (the shortest round-trip form of a finite value is at most
+ * 1.7976931348623157e308, and the contract writes the infinities as "Infinity" / "-Infinity"), so a
+ * token such as 1e400 is a finite number the program holds in some wider type, and reading it as +∞
+ * would turn a finite answer into an infinite one (which the harness reads as support mismatch).
+ * Tokens that round to the largest finite double (1.7976931348623158e308) are accepted.
+ * Underflow is different and accepted: 1e-400 reads as 0 and 1e-320 as a subnormal, the nearest
+ * float64 values, with an absolute error below 2^-1075 — the same correctly rounded reading every
+ * decimal literal gets; the value stays finite and is judged like any other.
+ */
+export function scanAnswerLine(line: string): LineScan {
+  let depth = 0;
+  let maxDepth = 0;
+  let id: number | undefined;
+  let outOfRange: string | undefined;
+  let keyIsId = false; // the last string closed at depth 1 was "id"
+  let expectId = false; // …and a ':' followed it
+  const n = line.length;
+  for (let i = 0; i < n; i++) {
+    const c = line.charCodeAt(i);
+    if (c === 34) { // a string: skip it, escapes included
+      const start = i;
+      for (i++; i < n; i++) {
+        const d = line.charCodeAt(i);
+        if (d === 92) i++;
+        else if (d === 34) break;
+      }
+      keyIsId = depth === 1 && i - start === 3 && line.charCodeAt(start + 1) === 105 && line.charCodeAt(start + 2) === 100;
+      expectId = false;
+      continue;
+    }
+    if (c === 91 || c === 123) {
+      depth++;
+      if (depth > maxDepth) maxDepth = depth;
+    } else if (c === 93 || c === 125) {
+      depth--;
+    } else if (c === 58) {
+      expectId = keyIsId && depth === 1;
+      keyIsId = false;
+    } else if (c === 44) {
+      keyIsId = expectId = false;
+    } else if (c === 45 || isDigit(c)) {
+      let j = i + 1;
+      let exponent = false;
+      for (; j < n; j++) {
+        const d = line.charCodeAt(j);
+        if (d === 101 || d === 69) exponent = true;
+        else if (!(isDigit(d) || d === 46 || d === 43 || d === 45)) break;
+      }
+      // Without an exponent, a token of at most 308 characters is below 10^308 and cannot overflow.
+      if (expectId || exponent || j - i > 308) {
+        const tok = line.slice(i, j);
+        const v = Number(tok);
+        if (expectId && depth === 1 && id === undefined) id = v;
+        if ((v === Infinity || v === -Infinity) && outOfRange === undefined) outOfRange = tok;
+      }
+      keyIsId = expectId = false;
+      i = j - 1;
+    }
+  }
+  return { depth: maxDepth, id, outOfRange };
+}
+
+/**
+ * Splits a byte stream into `\n`-terminated lines of at most `max` bytes (decoded as UTF-8 once
+ * whole). A longer line is not accumulated: `onOverlong` is called as soon as it passes the cap,
+ * and the rest of it, up to its newline, is discarded.
+ */
+class LineSplitter {
+  private parts: Buffer[] = [];
+  private size = 0;
+  private discarding = false;
+
+  constructor(
+    private readonly max: number,
+    private readonly onLine: (line: string) => void,
+    private readonly onOverlong: () => void,
+  ) {}
+
+  push(chunk: Buffer): void {
+    let start = 0;
+    while (start < chunk.length) {
+      const nl = chunk.indexOf(10, start);
+      const end = nl === -1 ? chunk.length : nl;
+      if (!this.discarding) {
+        if (this.size + (end - start) > this.max) {
+          this.parts = [];
+          this.size = 0;
+          this.discarding = true;
+          this.onOverlong();
+        } else if (end > start) {
+          this.parts.push(chunk.subarray(start, end));
+          this.size += end - start;
+        }
+      }
+      if (nl === -1) return;
+      if (this.discarding) this.discarding = false;
+      else this.emit();
+      start = nl + 1;
+    }
+  }
+
+  /** The stream ended: a last line without a newline is still a line. */
+  end(): void {
+    if (!this.discarding && this.size > 0) this.emit();
+  }
+
+  private emit(): void {
+    const line = this.parts.length === 1 ? this.parts[0]!.toString('utf8') : Buffer.concat(this.parts, this.size).toString('utf8');
+    this.parts = [];
+    this.size = 0;
+    this.onLine(line);
+  }
 }
 
 // ----------------------------------------------------------------------------------------------
@@ -213,6 +412,8 @@ class Proc {
     command: string,
     opts: SubprocessOptions,
     private readonly onNoise: (line: string) => void,
+    private readonly maxLineBytes: number = DEFAULT_MAX_LINE_BYTES,
+    private readonly maxDepth: number = DEFAULT_MAX_DEPTH,
   ) {
     this.child = spawn(command, {
       shell: true,
@@ -233,8 +434,9 @@ class Proc {
     this.child.stderr?.on('error', () => {});
     this.child.stdout?.on('error', () => {});
     if (this.child.stdout) {
-      const rl = readline.createInterface({ input: this.child.stdout, crlfDelay: Infinity });
-      rl.on('line', (line) => this.onLine(line));
+      const lines = new LineSplitter(this.maxLineBytes, (line) => this.onLine(line), () => this.onOverlong());
+      this.child.stdout.on('data', (d: Buffer) => lines.push(d));
+      this.child.stdout.on('end', () => lines.end());
     }
     this.child.on('error', (err) => {
       this.spawnError = err;
@@ -291,10 +493,32 @@ class Proc {
     });
   }
 
+  /** A line longer than maxLineBytes: every outstanding call fails (we cannot tell whose answer it was), the group is killed. */
+  private onOverlong(): void {
+    if (!this.alive) return;
+    const what = `answer line longer than ${this.maxLineBytes} bytes (--max-line-bytes)`;
+    for (const [id, p] of this.pending) {
+      if (p.timer) clearTimeout(p.timer);
+      this.pending.delete(id);
+      p.resolve({ ok: false, kind: 'protocol', message: `${what} while ${p.fn} (request ${id}) was waiting; the process was killed` });
+    }
+    this.kill(`the process was killed after it wrote an ${what}`);
+  }
+
   private onLine(raw: string): void {
     if (!this.alive) return;
     const line = raw.trim();
     if (line === '') return;
+    const scan = scanAnswerLine(line);
+    if (scan.depth > this.maxDepth) {
+      // Not parsed at all; the id, when the scan found one, says whose answer it was.
+      const p = scan.id !== undefined ? this.pending.get(scan.id) : undefined;
+      if (p === undefined) return this.onNoise(raw);
+      this.pending.delete(scan.id!);
+      if (p.timer) clearTimeout(p.timer);
+      p.resolve({ ok: false, kind: 'protocol', message: `the answer to ${p.fn} (request ${scan.id}) is nested ${scan.depth} levels deep, more than ${this.maxDepth} (--max-depth)` });
+      return;
+    }
     let msg: unknown;
     try {
       msg = parseJsonLine(line);
@@ -313,7 +537,13 @@ class Proc {
       const e = m.error;
       p.resolve({ ok: false, kind: 'threw', message: typeof e === 'string' ? e : JSON.stringify(e) ?? String(e) });
     } else if ('result' in m) {
-      p.resolve({ ok: true, value: decodeResult(m.result) });
+      if (scan.outOfRange !== undefined) {
+        const tok = scan.outOfRange.length > 40 ? `${scan.outOfRange.slice(0, 40)}…` : scan.outOfRange;
+        const inf = scan.outOfRange.startsWith('-') ? '-Infinity' : 'Infinity';
+        p.resolve({ ok: false, kind: 'protocol', message: `the answer to ${p.fn} (request ${id}) has the number ${tok}: ${tok} is outside the float64 range; write ${inf} as "${inf}"` });
+      } else {
+        p.resolve({ ok: true, value: decodeResult(m.result) });
+      }
     } else {
       p.resolve({ ok: false, kind: 'protocol', message: `the answer to ${p.fn} (request ${id}) has neither "result" nor "error": ${line.slice(0, 200)}` });
     }
@@ -409,6 +639,9 @@ function positive(name: string, v: number | undefined, dflt: number, command: st
   return v;
 }
 
+/** The functions klcheck checks: the contract's, and the extra ones the check run draws cases for (generalizedKl, posterior, klNormalDiag, …). */
+
+
 function parseDescribe(command: string, value: unknown): { meta: CandidateMeta; functions: string[] } {
   const bad = (why: string) => new CandidateStartError(command, `its describe answer ${why}: ${JSON.stringify(value)?.slice(0, 300)}`);
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw bad('is not an object');
@@ -420,7 +653,12 @@ function parseDescribe(command: string, value: unknown): { meta: CandidateMeta; 
   if (precision !== 'float64' && precision !== 'float32') throw bad('has a "precision" other than "float64" or "float32"');
   const base = d.base === undefined || d.base === 'e' ? 'e' : d.base === 2 || d.base === '2' ? 2 : d.base === 10 || d.base === '10' ? 10 : undefined;
   if (base === undefined) throw bad('has a "base" other than "e", 2 or 10');
-  return { meta: { name, precision, base }, functions: [...new Set(d.functions as string[])] };
+  const functions = [...new Set(d.functions as string[])];
+  if (!functions.some((f) => CHECKED_FUNCTIONS.includes(f))) {
+    const listed = functions.length === 0 ? 'none' : functions.slice(0, 20).map((f) => JSON.stringify(f.length > 60 ? `${f.slice(0, 60)}…` : f)).join(', ') + (functions.length > 20 ? `, … (${functions.length} in all)` : '');
+    throw new CandidateStartError(command, `its describe answer lists no function klcheck checks (it listed: ${listed}); expected at least one of ${CHECKED_FUNCTIONS.join(', ')}`);
+  }
+  return { meta: { name, precision, base }, functions };
 }
 
 class SubprocessCandidate implements SubprocessCandidateHandle {
@@ -430,7 +668,10 @@ class SubprocessCandidate implements SubprocessCandidateHandle {
   private proc: Proc | undefined;
   private starting: Promise<Proc> | undefined;
   private nextId = 1;
+  /** Restarts in the current property (reset by beginProperty); the budget applies to it. */
   private restartCount = 0;
+  /** Restarts over the handle's life. */
+  private restartTotal = 0;
   private closed = false;
   private readonly noiseLines: string[] = [];
   private noiseTotal = 0;
@@ -438,6 +679,8 @@ class SubprocessCandidate implements SubprocessCandidateHandle {
   private readonly timeoutMs: number;
   private readonly startTimeoutMs: number;
   private readonly maxRestarts: number;
+  private readonly maxLineBytes: number;
+  private readonly maxDepth: number;
 
   constructor(
     readonly source: string,
@@ -446,10 +689,18 @@ class SubprocessCandidate implements SubprocessCandidateHandle {
     this.timeoutMs = positive('timeoutMs', opts.timeoutMs, 10000, source);
     this.startTimeoutMs = positive('startTimeoutMs', opts.startTimeoutMs, 15000, source);
     this.maxRestarts = Math.floor(positive('maxRestarts', opts.maxRestarts, 3, source, true));
+    this.maxLineBytes = Math.max(1, Math.floor(positive('maxLineBytes', opts.maxLineBytes, DEFAULT_MAX_LINE_BYTES, source)));
+    if (this.maxLineBytes > MAX_LINE_BYTES_LIMIT) throw new CandidateStartError(source, `option maxLineBytes must be at most ${MAX_LINE_BYTES_LIMIT} (the longest string Node can hold), got ${opts.maxLineBytes}`);
+    this.maxDepth = Math.max(1, Math.floor(positive('maxDepth', opts.maxDepth, DEFAULT_MAX_DEPTH, source)));
   }
 
   get restarts(): number {
-    return this.restartCount;
+    return this.restartTotal;
+  }
+
+  /** A new property: its restart budget starts full. A dead process stays dead until the next call restarts it. */
+  beginProperty(): void {
+    this.restartCount = 0;
   }
 
   get pid(): number | undefined {
@@ -480,7 +731,7 @@ class SubprocessCandidate implements SubprocessCandidateHandle {
 
   private recordNoise = (line: string): void => {
     this.noiseTotal++;
-    if (this.firstNoise === undefined) this.firstNoise = line;
+    if (this.firstNoise === undefined) this.firstNoise = line.length > NOISE_LINE ? line.slice(0, NOISE_LINE) : line;
     this.noiseLines.push(line.length > NOISE_LINE ? `${line.slice(0, NOISE_LINE)}…` : line);
     if (this.noiseLines.length > NOISE_KEEP) this.noiseLines.shift();
   };
@@ -490,7 +741,7 @@ class SubprocessCandidate implements SubprocessCandidateHandle {
     const command = this.source;
     let proc: Proc;
     try {
-      proc = new Proc(command, this.opts, this.recordNoise);
+      proc = new Proc(command, this.opts, this.recordNoise, this.maxLineBytes, this.maxDepth);
     } catch (e) {
       throw new CandidateStartError(command, `spawn failed: ${(e as Error).message}`);
     }
@@ -532,6 +783,7 @@ class SubprocessCandidate implements SubprocessCandidateHandle {
       return Promise.reject(new Error(`gave up after ${this.restartCount} restarts${last}`));
     }
     this.restartCount++;
+    this.restartTotal++;
     const n = this.restartCount;
     this.starting = this.launch()
       .then(({ proc }) => {
