@@ -88,6 +88,8 @@ could not be loaded; 3 internal error; 4 nothing was checked (every selected pro
 --only names functions the candidate lacks); 5 incomplete (--time-limit left properties not run or
 cut short; what ran holds).`)
     .action(async (o: { workers: string; shard?: string; timeLimit?: string; seed: string; runs: string; mode: string; precision?: string; only?: string; json?: string; junit?: string; html?: string; saveFailures?: string; replay?: string; shrinkBudget: string; progress: boolean; impl?: string; implCmd?: string; timeout: string; base?: string; name?: string }) => {
+      if (o.impl !== undefined && o.impl.trim() === '') throw new UsageError('--impl needs a module path, got an empty string');
+      if (o.implCmd !== undefined && o.implCmd.trim() === '') throw new UsageError('--impl-cmd needs a command, got an empty string');
       if (o.impl && o.implCmd) throw new UsageError('give either --impl or --impl-cmd, not both');
       const seed = intOption('--seed', o.seed, -(2 ** 31), 2 ** 31 - 1);
       const runs = intOption('--runs', o.runs, 1, 1_000_000);
@@ -102,6 +104,7 @@ cut short; what ran holds).`)
       const stored: RegressionFile = o.replay ? loadRegressionFile(o.replay) : { functions: [], theorems: [] };
       for (const s of stored.theorems) if (!theoremIds.includes(s.theorem)) throw new UsageError(`--replay: unknown theorem '${s.theorem}' in ${o.replay}; expected one of ${theoremIds.join(', ')}`);
       const only = o.only?.split(',').map((s) => s.trim()).filter(Boolean);
+      if (only !== undefined && only.length === 0) throw new UsageError(`--only names no property (got '${o.only}'); give comma-separated function or theorem ids`);
       for (const f of only ?? []) if (!fns.includes(f) && !theoremIds.includes(f)) throw new UsageError(`--only: unknown id '${f}'; expected functions (${fns.join(', ')}) or theorems (${theoremIds.join(', ')})`);
       const base: CandidateMeta['base'] | undefined = o.base === undefined ? undefined : o.base === 'e' ? 'e' : (Number(o.base) as 2 | 10);
       const metaOverrides: Partial<CandidateMeta> = { ...(o.name ? { name: o.name } : {}), ...(o.precision ? { precision: o.precision as 'float64' | 'float32' } : {}), ...(base ? { base } : {}) };

@@ -59,6 +59,7 @@ function validMeta(raw: unknown, file: string): Partial<CandidateMeta> {
 export async function loadModuleCandidate(spec: string, opts: ModuleOptions = {}): Promise<ModuleCandidate> {
   const file = path.resolve(spec);
   if (!fs.existsSync(file)) throw new CandidateLoadError(`cannot find module '${spec}' (resolved to ${file})`);
+  if (fs.statSync(file).isDirectory()) throw new CandidateLoadError(`'${spec}' is a directory; give the module file (resolved to ${file})`);
   const timeoutMs = opts.timeoutMs ?? 10_000;
   const maxRestarts = opts.maxRestarts ?? 3;
   let worker: Worker | null = null;
