@@ -155,7 +155,7 @@ cut short; what ran holds).`)
         writeFileAtomic(file, text);
       };
       if (deadline !== undefined && Date.now() >= deadline) io.stderr.write(`klcheck: the time limit (${timeLimit} s) cut the run short; the report covers what ran\n`);
-      const report = buildJsonReport(candidate, results, { seed, runs, mode: o.mode, precision, durationMs: Date.now() - t0, ...(shard ? { shard } : {}) });
+      const report = buildJsonReport(candidate, results, { seed, runs, mode: o.mode, precision, durationMs: Date.now() - t0, ...(shard ? { shard } : {}), ...(only ? { only } : {}), shrinkBudget });
       if (o.json) write(o.json, serializeReport(report));
       if (o.html) writeHtmlReport(o.html, report, { replay });
       if (o.junit) write(o.junit, toJUnit(candidate.meta.name, results, { seed }));
