@@ -101,7 +101,7 @@ cut short; what ran holds).`)
       const shard = o.shard === undefined ? undefined : parseShard(o.shard);
       const shrinkBudget = intOption('--shrink-budget', o.shrinkBudget, 0, 100_000_000);
       const timeLimit = o.timeLimit === undefined ? undefined : numberOption('--time-limit', o.timeLimit, 0.001, 1e7);
-      const stored: RegressionFile = o.replay ? loadRegressionFile(o.replay) : { functions: [], theorems: [] };
+      const stored: RegressionFile = o.replay ? loadRegressionFile(o.replay, THEOREMS) : { functions: [], theorems: [] };
       for (const s of stored.theorems) if (!theoremIds.includes(s.theorem)) throw new UsageError(`--replay: unknown theorem '${s.theorem}' in ${o.replay}; expected one of ${theoremIds.join(', ')}`);
       const only = o.only?.split(',').map((s) => s.trim()).filter(Boolean);
       if (only !== undefined && only.length === 0) throw new UsageError(`--only names no property (got '${o.only}'); give comma-separated function or theorem ids`);
