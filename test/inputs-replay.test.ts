@@ -78,3 +78,25 @@ test('storedInstanceProblem: the valid instance of the docs passes, each malform
   t.is(storedInstanceProblem(byId('gibbs'), { p: [0.5, 0.5], q: [0, 1], relation: 'q-ll-p', extra: 1 }), null);
   for (const [theorem, instance, pattern] of MALFORMED) t.regex(storedInstanceProblem(byId(theorem), instance) ?? 'null', pattern, `${theorem} ${JSON.stringify(instance)}`);
 });
+
+test('a function entry with the wrong arity or a non-numeric argument is refused at load, naming file, index and argument', (t) => {
+  for (const [entry, pattern] of [
+    [{ fn: 'kl', args: [[1]] }, /failures\[1\] \(kl\): takes 2 argument\(s\) \(p, q\), got 1/],
+    [{ fn: 'kl', args: [[0.5, 0.5], [1, 0], [3]] }, /takes 2 argument\(s\) \(p, q\), got 3/],
+    [{ fn: 'klNormal', args: [[1], 1, 0, 1] }, /\(klNormal\): argument 'mu1' must be a number, got \[1\]/],
+    [{ fn: 'entropy', args: [[0.5, 'x']] }, /\(entropy\): argument 'p' must be an array of numbers, got \[0.5,"x"\]/],
+  ] as Array<[unknown, RegExp]>) {
+    const file = store(entry);
+    t.throws(() => loadRegressionFile(file), { instanceOf: FailureFileError, message: pattern }, JSON.stringify(entry));
+  }
+});
+
+test('every case the agreement check draws, stored and read back, loads (non-finite entries included)', async (t) => {
+  const { FUNCTION_CASES } = await import('../src/harness/cases');
+  for (const spec of FUNCTION_CASES) {
+    const drawn = fc.sample(spec.arbitrary, { seed: 99, numRuns: 100 }).map((c) => ({ fn: spec.fn, args: c.args, label: c.label }));
+    const file = path.join(dir, `valid-fn-${spec.fn}.json`);
+    fs.writeFileSync(file, JSON.stringify({ klcheck: 'failures', version: 1, failures: encodeNonFinite(drawn) }));
+    t.is(loadRegressionFile(file).functions.length, 100, spec.fn);
+  }
+});

@@ -16,6 +16,7 @@ import { KlcheckError } from '../numeric/errors';
 import { decodeNonFinite, encodeNonFinite, JsonDepthError } from '../cli/json';
 import type { Theorem } from '../theorem';
 import { storedInstanceProblem } from './theorems';
+import { CONTRACT_DOMAINS } from '../contract';
 import { FUNCTION_CASES } from './cases';
 import { asHandle, Candidate, evaluateCase, PropertyResult, RunOptions, describeFailure } from './run';
 import { diagnose } from './diagnose';
@@ -97,9 +98,32 @@ export function loadRegressionFile(file: string, theorems?: readonly Theorem<any
     if (typeof s?.fn !== 'string' || !FUNCTION_CASES.some((c) => c.fn === s.fn) || !Array.isArray(s.args)) {
       throw new FailureFileError(`'${file}': failures[${i}] needs a known "fn" and an "args" array, or a "theorem" and an "instance"`);
     }
-    out.functions.push({ ...s, args: decode(s.args, `failures[${i}].args`) as unknown[] });
+    const args = decode(s.args, `failures[${i}].args`) as unknown[];
+    const problem = storedArgsProblem(s.fn, args);
+    if (problem !== null) throw new FailureFileError(`'${file}': failures[${i}] (${s.fn}): ${problem}`);
+    out.functions.push({ ...s, args });
   });
   return out;
+}
+
+/**
+ * The shape of a stored function entry's args against the contract table (src/contract.ts): the
+ * function's arity, a number for a scalar parameter, an array of numbers for a vector one. Values
+ * (sums, signs) are the replay's to judge, as for any case.
+ */
+function storedArgsProblem(fn: string, args: readonly unknown[]): string | null {
+  const dom = CONTRACT_DOMAINS[fn];
+  if (!dom) return null;
+  if (args.length !== dom.params.length) return `takes ${dom.params.length} argument(s) (${dom.params.map((p) => p.name).join(', ')}), got ${args.length}`;
+  for (let j = 0; j < args.length; j++) {
+    const { name, kind } = dom.params[j]!;
+    const a = args[j];
+    const scalar = kind === 'finite' || kind === 'positive';
+    if (scalar ? typeof a !== 'number' : !Array.isArray(a) || a.some((x) => typeof x !== 'number')) {
+      return `argument '${name}' must be ${scalar ? 'a number' : 'an array of numbers'}, got ${JSON.stringify(encodeNonFinite(a))?.slice(0, 80) ?? String(a)}`;
+    }
+  }
+  return null;
 }
 
 /** Merges the counterexamples of failed results into `file` (deduplicated by fn and args). */
