@@ -23,6 +23,7 @@ test.before(async () => {
     ['s1', [...only, '--shard', '1/2']], ['s2', [...only, '--shard', '2/2']],
     ['o2', ['--only', 'kl,gibbs', '--shard', '2/2']], ['all2', ['--only', 'kl,entropy,gibbs,pinsker', '--shard', '2/2']],
     ['b2', [...only, '--shard', '2/2', '--shrink-budget', '7']],
+    ['r2', ['--only', 'gibbs,kl,entropy,kl', '--shard', '2/2']],
   ] as Array<[string, string[]]>) {
     const r = await runCli([...base, ...extra, '--json', file(`${name}.json`)]);
     if (r.code !== 0) throw new Error(`${name}: exit ${r.code}: ${r.err}`);
@@ -44,6 +45,11 @@ test('merge of the shards of one run still works, and keeps the selection', asyn
   const r = await runCli(['merge', file('s1.json'), file('s2.json'), '--json', file('m.json')]);
   t.is(r.code, 0, r.err);
   t.deepEqual(read('m.json').only, ['entropy', 'gibbs', 'kl']);
+  // The same selection written in another order, with a repeat, is the same run (tasks run in canonical order).
+  const r2 = await runCli(['merge', file('s1.json'), file('r2.json'), '--json', file('m2.json')]);
+  t.is(r2.code, 0, r2.err);
+  const strip = (f: string) => { const { durationMs: _d, generatedAt: _g, results, ...rest } = read(f); return { ...rest, results: results.map(({ durationMs: _x, ...r }: Record<string, unknown>) => r) }; };
+  t.deepEqual(strip('m2.json'), strip('m.json'));
 });
 
 test('merge refuses shards with different selections, naming both files and the field (exit 2)', async (t) => {
