@@ -57,7 +57,7 @@ test('the JSON report follows the schema and is the same for the same seed (apar
   t.deepEqual(ja, strip(b));
   t.is(ja.schema, 1);
   t.false(ja.ok);
-  t.deepEqual(Object.keys(ja).sort(), ['candidate', 'mode', 'ok', 'precision', 'results', 'runs', 'schema', 'seed', 'summary', 'verdict']);
+  t.deepEqual(Object.keys(ja).sort(), ['candidate', 'mode', 'ok', 'only', 'precision', 'results', 'runs', 'schema', 'seed', 'shrinkBudget', 'summary', 'verdict']);
   t.is(ja.verdict, 'failed');
   const kl = ja.results.find((r: { property: string }) => r.property === 'agreement:kl');
   t.is(kl.status, 'failed');

@@ -96,6 +96,8 @@ cut short; what ran holds); 130 / 143 stopped by SIGINT / SIGTERM (the reports c
 output that cannot be written is named on stderr, the others are still written, and the exit code is
 2; output paths and an existing --save-failures store are checked before the run starts.`)
     .action(async (o: { workers: string; shard?: string; timeLimit?: string; seed: string; runs: string; mode: string; precision?: string; only?: string; json?: string; junit?: string; html?: string; saveFailures?: string; replay?: string; shrinkBudget: string; progress: boolean; impl?: string; implCmd?: string; timeout: string; maxLineBytes: string; maxDepth: string; base?: string; name?: string }) => {
+      if (o.impl !== undefined && o.impl.trim() === '') throw new UsageError('--impl needs a module path, got an empty string');
+      if (o.implCmd !== undefined && o.implCmd.trim() === '') throw new UsageError('--impl-cmd needs a command, got an empty string');
       if (o.impl && o.implCmd) throw new UsageError('give either --impl or --impl-cmd, not both');
       const seed = intOption('--seed', o.seed, -(2 ** 31), 2 ** 31 - 1);
       const runs = intOption('--runs', o.runs, 1, 1_000_000);
@@ -117,10 +119,11 @@ output that cannot be written is named on stderr, the others are still written, 
         const why = cannotWrite(file);
         if (why) throw new UsageError(`${flag}: cannot write '${file}': ${why}`);
       }
-      if (o.saveFailures && fs.existsSync(o.saveFailures)) loadRegressionFile(o.saveFailures); // a corrupt store is refused before the run
-      const stored: RegressionFile = o.replay ? loadRegressionFile(o.replay) : { functions: [], theorems: [] };
+      if (o.saveFailures && fs.existsSync(o.saveFailures)) loadRegressionFile(o.saveFailures, THEOREMS); // a corrupt store is refused before the run
+      const stored: RegressionFile = o.replay ? loadRegressionFile(o.replay, THEOREMS) : { functions: [], theorems: [] };
       for (const s of stored.theorems) if (!theoremIds.includes(s.theorem)) throw new UsageError(`--replay: unknown theorem '${s.theorem}' in ${o.replay}; expected one of ${theoremIds.join(', ')}`);
       const only = o.only?.split(',').map((s) => s.trim()).filter(Boolean);
+      if (only !== undefined && only.length === 0) throw new UsageError(`--only names no property (got '${o.only}'); give comma-separated function or theorem ids`);
       for (const f of only ?? []) if (!fns.includes(f) && !theoremIds.includes(f)) throw new UsageError(`--only: unknown id '${f}'; expected functions (${fns.join(', ')}) or theorems (${theoremIds.join(', ')})`);
       const base: CandidateMeta['base'] | undefined = o.base === undefined ? undefined : o.base === 'e' ? 'e' : (Number(o.base) as 2 | 10);
       const metaOverrides: Partial<CandidateMeta> = { ...(o.name ? { name: o.name } : {}), ...(o.precision ? { precision: o.precision as 'float64' | 'float32' } : {}), ...(base ? { base } : {}) };
@@ -188,7 +191,7 @@ output that cannot be written is named on stderr, the others are still written, 
       };
       if (signal) io.stderr.write(`klcheck: stopped by ${signal}; the report covers what ran\n`);
       else if (deadline !== undefined && Date.now() >= deadline) io.stderr.write(`klcheck: the time limit (${timeLimit} s) cut the run short; the report covers what ran\n`);
-      const report = buildJsonReport(candidate, results, { seed, runs, mode: o.mode, precision, durationMs: Date.now() - t0, ...(shard ? { shard } : {}) });
+      const report = buildJsonReport(candidate, results, { seed, runs, mode: o.mode, precision, durationMs: Date.now() - t0, ...(shard ? { shard } : {}), ...(only ? { only } : {}), shrinkBudget });
       if (o.json) output('--json', o.json, () => writeFileAtomic(o.json!, serializeReport(report)));
       if (o.html) output('--html', o.html, () => writeHtmlReport(o.html!, report, { replay }));
       if (o.junit) output('--junit', o.junit, () => writeFileAtomic(o.junit!, toJUnit(candidate.meta.name, results, { seed })));

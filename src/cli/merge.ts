@@ -2,8 +2,8 @@
  * `klcheck merge`: the JSON reports of the shards of one run (`klcheck check --shard k/n`) combined
  * into the report of the whole run — results in the canonical order, summary and verdict recomputed
  * — with the console summary, and optionally JSON / JUnit files. Exit 0 when everything holds, 1 on
- * a failure, 2 when the reports do not belong together (different seed, runs, mode or candidate;
- * a shard missing or given twice).
+ * a failure, 2 when the reports do not belong together (different seed, runs, mode, precision,
+ * shrink budget, selection or candidate; a shard missing or given twice).
  */
 import { writeFileAtomic } from '../harness/atomic-write';
 import { Command } from 'commander';
@@ -43,14 +43,39 @@ function revive(r: PropertyResult): PropertyResult {
   };
 }
 
+/**
+ * The first field that makes two reports different runs, or null: seed, runs, mode, precision,
+ * shrink budget, selection (`only`), candidate (name, kind, source, precision, base, functions).
+ * A field an older report lacks is "not recorded": equal only to "not recorded".
+ */
+function differingField(a: JsonReport, b: JsonReport): { name: string; a: string; b: string } | null {
+  const show = (r: JsonReport, has: boolean, v: unknown) => (has ? JSON.stringify(v) : 'not recorded');
+  const fields: Array<[string, (r: JsonReport) => { has: boolean; v: unknown }]> = [
+    ['seed', (r) => ({ has: true, v: r.seed })],
+    ['runs', (r) => ({ has: true, v: r.runs })],
+    ['mode', (r) => ({ has: true, v: r.mode })],
+    ['precision', (r) => ({ has: true, v: r.precision })],
+    ['shrinkBudget', (r) => ({ has: 'shrinkBudget' in r, v: r.shrinkBudget })],
+    ['the selection (--only)', (r) => ({ has: 'only' in r, v: r.only })],
+    ...(['name', 'kind', 'source', 'precision', 'base', 'functions'] as const).map((k): [string, (r: JsonReport) => { has: boolean; v: unknown }] =>
+      [`candidate.${k}`, (r) => ({ has: r.candidate != null && k in r.candidate, v: r.candidate?.[k] })]),
+  ];
+  for (const [name, get] of fields) {
+    const x = get(a), y = get(b);
+    if (x.has !== y.has || JSON.stringify(x.v) !== JSON.stringify(y.v)) return { name, a: show(a, x.has, x.v), b: show(b, y.has, y.v) };
+  }
+  return null;
+}
+
 /** Combines shard reports (module comment); throws UsageError when they do not belong together. */
 export function mergeReports(reports: readonly { file: string; report: JsonReport }[]): JsonReport {
   if (reports.length === 0) throw new UsageError('give the JSON reports of the shards to merge');
   const first = reports[0]!.report;
-  const same = (r: JsonReport) => r.seed === first.seed && r.runs === first.runs && r.mode === first.mode && r.precision === first.precision
-    && r.candidate.name === first.candidate.name && r.candidate.source === first.candidate.source;
-  for (const { file, report } of reports) {
-    if (!same(report)) throw new UsageError(`'${file}' is from a different run (seed, runs, mode, precision or candidate differ from '${reports[0]!.file}')`);
+  for (const { file, report } of reports.slice(1)) {
+    const field = differingField(first, report);
+    if (field !== null) {
+      throw new UsageError(`'${file}' is from a different run than '${reports[0]!.file}': ${field.name} differs (${field.b} in '${file}', ${field.a} in '${reports[0]!.file}')`);
+    }
   }
   const n = first.shard?.n ?? 1;
   const byK = new Map<number, JsonReport>();
@@ -95,8 +120,8 @@ Example (three CI jobs, then one merge job):
   klcheck check --impl my-kl.ts --shard 1/3 --json r1.json   # and 2/3, 3/3
   klcheck merge r1.json r2.json r3.json --json report.json --junit junit.xml
 
-The reports must come from the same run (seed, runs, mode, precision, candidate) and cover every
-shard exactly once. Exit codes: 0 everything holds; 1 a failure; 2 the reports do not belong
+The reports must come from the same run (seed, runs, mode, precision, shrink budget, selection
+--only, candidate) and cover every shard exactly once. Exit codes: 0 everything holds; 1 a failure; 2 the reports do not belong
 together; 4 nothing was checked; 5 incomplete (the time limit left properties not run).`)
     .action((files: string[], o: { json?: string; junit?: string; html?: string }) => {
       const merged = mergeReports(files.map((file) => ({ file, report: readReport(file) })));

@@ -2,7 +2,7 @@
  * `klcheck value`: the reference value of a quantity for the inputs exactly as given.
  *
  *   klcheck value kl '[[0.5,0.5],[0.1,0.9]]' --digits 40
- *   klcheck value --stdin [--digits N]     # JSON lines {"fn": "kl", "args": [...]} → {"value": "..."} | {"error": "..."}
+ *   klcheck value --stdin [--digits N]     # JSON lines {"fn": "kl", "args": [...]} → {"value": "..."} | {"error": "line N: ...", "line": N}
  */
 import { Command, CommanderError } from 'commander';
 import * as readline from 'node:readline';
@@ -10,7 +10,7 @@ import type Decimal from 'decimal.js';
 import { DEFAULT_DIGITS, MAX_DIGITS, MIN_DIGITS } from '../numeric/context';
 import { KlcheckError } from '../numeric/errors';
 import * as ref from '../reference';
-import { decodeNonFinite } from './json';
+import { decodeNonFinite, MAX_JSON_DEPTH } from './json';
 
 /** Reference functions by name, with their parameter names (the JSON args array follows this order). */
 export const VALUE_FUNCTIONS: Record<string, { params: string[]; call: (args: unknown[], digits: number) => Decimal | Decimal[] }> = {
@@ -43,7 +43,9 @@ export function evaluateRequest(fn: unknown, args: unknown, digits: number): str
   if (args.length !== spec.params.length) {
     throw new ValueRequestError(`${fn} takes ${spec.params.length} argument(s) (${spec.params.join(', ')}), got ${args.length}`);
   }
-  const v = spec.call(decodeNonFinite(args) as unknown[], digits);
+  // Each argument is decoded on its own, so that a too-deep one is named (a vector is 1 level deep).
+  const decoded = args.map((a, i) => decodeNonFinite(a, `${fn}: argument '${spec.params[i]}'`));
+  const v = spec.call(decoded, digits);
   return Array.isArray(v) ? v.map((x) => x.toString()) : v.toString();
 }
 
@@ -75,13 +77,14 @@ Examples:
   klcheck value klNormal '[0,1,0,2]'
   echo '{"fn":"entropy","args":[[0.5,0.5]]}' | klcheck value --stdin
 
-Exit codes: 0 success; 2 usage error or invalid input (with --stdin, per-line errors are reported in-band and the exit code is 0).`)
+Exit codes: 0 success; 2 usage error or invalid input (an argument nested more than ${MAX_JSON_DEPTH} levels deep
+included). With --stdin, a bad line is answered in-band by {"error": "line N: ...", "line": N} and the
+next line is read; the exit code is 0 (3 if a line hit a klcheck bug, whose stack goes to stderr).`)
     .action(async (fn: string | undefined, args: string | undefined, opts: { digits: string; stdin?: boolean }) => {
       const digits = parseDigits(opts.digits);
       if (opts.stdin) {
         if (fn !== undefined) throw new ValueRequestError('--stdin takes no positional arguments');
-        await streamValues(io, digits);
-        setCode(0);
+        setCode(await streamValues(io, digits) ? 0 : 3);
         return;
       }
       if (fn === undefined || args === undefined) throw new ValueRequestError('usage: klcheck value <fn> <json args> [--digits N], or klcheck value --stdin');
@@ -97,9 +100,19 @@ Exit codes: 0 success; 2 usage error or invalid input (with --stdin, per-line er
     });
 }
 
-async function streamValues(io: Io, digits: number): Promise<void> {
+/**
+ * One JSON line out per non-blank line in, in order. No input ends the stream: an error while
+ * evaluating a line — a KlcheckError (invalid input, unknown function, malformed JSON) or anything
+ * else a bad input might provoke — is the line {"error": "line N: …", "line": N} (N counts every
+ * line read, from 1), and the next line is read. An error that is not a KlcheckError is a klcheck
+ * bug: its stack goes to stderr and the exit code is 3 at the end, but the stream still goes on.
+ */
+async function streamValues(io: Io, digits: number): Promise<boolean> {
   const rl = readline.createInterface({ input: io.stdin, crlfDelay: Infinity });
+  let lineNo = 0;
+  let internal = false;
   for await (const line of rl) {
+    lineNo++;
     if (line.trim() === '') continue;
     let out: unknown;
     try {
@@ -113,11 +126,18 @@ async function streamValues(io: Io, digits: number): Promise<void> {
       const r = req as { fn?: unknown; args?: unknown };
       out = { value: evaluateRequest(r.fn, r.args, digits) };
     } catch (e) {
-      if (!(e instanceof KlcheckError)) throw e;
-      out = { error: e.message };
+      if (e instanceof KlcheckError) {
+        out = { error: `line ${lineNo}: ${e.message}`, line: lineNo };
+      } else {
+        internal = true;
+        const what = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+        io.stderr.write(`klcheck: internal error on line ${lineNo}: ${e instanceof Error ? e.stack ?? what : what}\n`);
+        out = { error: `line ${lineNo}: internal error: ${what}`, line: lineNo };
+      }
     }
     io.stdout.write(`${JSON.stringify(out)}\n`);
   }
+  return !internal;
 }
 
 export { CommanderError };

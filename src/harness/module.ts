@@ -102,6 +102,7 @@ export function sameBits(a: unknown, b: unknown): boolean {
 export async function loadModuleCandidate(spec: string, opts: ModuleOptions = {}): Promise<ModuleCandidate> {
   const file = path.resolve(spec);
   if (!fs.existsSync(file)) throw new CandidateLoadError(`cannot find module '${spec}' (resolved to ${file})`);
+  if (fs.statSync(file).isDirectory()) throw new CandidateLoadError(`'${spec}' is a directory; give the module file (resolved to ${file})`);
   const timeoutMs = opts.timeoutMs ?? 10_000;
   const maxRestarts = opts.maxRestarts ?? 3;
   const startTimeoutMs = opts.startTimeoutMs ?? 30_000;

@@ -14,7 +14,10 @@ import { writeFileAtomic } from './atomic-write';
 import { withFileLock } from './file-lock';
 import * as fs from 'node:fs';
 import { KlcheckError } from '../numeric/errors';
-import { decodeNonFinite, encodeNonFinite } from '../cli/json';
+import { decodeNonFinite, encodeNonFinite, JsonDepthError } from '../cli/json';
+import type { Theorem } from '../theorem';
+import { storedInstanceProblem } from './theorems';
+import { CONTRACT_DOMAINS } from '../contract';
 import { FUNCTION_CASES } from './cases';
 import { asHandle, Candidate, evaluateCase, PropertyResult, RunOptions, describeFailure } from './run';
 import { diagnose } from './diagnose';
@@ -50,7 +53,15 @@ export function loadFailures(file: string): StoredFailure[] {
   return loadRegressionFile(file).functions;
 }
 
-export function loadRegressionFile(file: string): RegressionFile {
+/**
+ * Reads and validates a regression file. With `theorems` (the CLI passes properties/ THEOREMS), each
+ * theorem entry is checked before anything runs: a known theorem id, and an instance replay can use
+ * ({@link storedInstanceProblem}: the keys and kinds of the theorem's instances, and a dry run of its
+ * float64 check inside the contract's domain). Every fault is a {@link FailureFileError} naming the
+ * file, the failures[i] index and what is wrong (CLI exit code 2).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function loadRegressionFile(file: string, theorems?: readonly Theorem<any>[]): RegressionFile {
   let raw: unknown;
   try {
     raw = JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -61,21 +72,59 @@ export function loadRegressionFile(file: string): RegressionFile {
   if (f?.klcheck !== 'failures' || f.version !== 1 || !Array.isArray(f.failures)) {
     throw new FailureFileError(`'${file}' is not a klcheck failures file (expected {"klcheck": "failures", "version": 1, "failures": [...]})`);
   }
+  const decode = (v: unknown, what: string): unknown => {
+    try {
+      return decodeNonFinite(v, `'${file}': ${what}`);
+    } catch (e) {
+      if (e instanceof JsonDepthError) throw new FailureFileError(e.message);
+      throw e;
+    }
+  };
   const out: RegressionFile = { functions: [], theorems: [] };
   f.failures.forEach((x, i) => {
     const t = x as StoredTheoremFailure;
     if (typeof t?.theorem === 'string') {
       if (typeof t.instance !== 'object' || t.instance === null) throw new FailureFileError(`'${file}': failures[${i}] (theorem ${t.theorem}) needs an "instance" object`);
-      out.theorems.push({ ...t, instance: decodeNonFinite(t.instance) });
+      const instance = decode(t.instance, `failures[${i}].instance`);
+      if (theorems) {
+        const th = theorems.find((y) => y.id === t.theorem);
+        if (!th) throw new FailureFileError(`'${file}': failures[${i}]: unknown theorem '${t.theorem}'; expected one of ${theorems.map((y) => y.id).join(', ')}`);
+        const problem = storedInstanceProblem(th, instance);
+        if (problem !== null) throw new FailureFileError(`'${file}': failures[${i}] (theorem ${t.theorem}): ${problem}`);
+      }
+      out.theorems.push({ ...t, instance });
       return;
     }
     const s = x as StoredFailure;
     if (typeof s?.fn !== 'string' || !FUNCTION_CASES.some((c) => c.fn === s.fn) || !Array.isArray(s.args)) {
       throw new FailureFileError(`'${file}': failures[${i}] needs a known "fn" and an "args" array, or a "theorem" and an "instance"`);
     }
-    out.functions.push({ ...s, args: decodeNonFinite(s.args) as unknown[] });
+    const args = decode(s.args, `failures[${i}].args`) as unknown[];
+    const problem = storedArgsProblem(s.fn, args);
+    if (problem !== null) throw new FailureFileError(`'${file}': failures[${i}] (${s.fn}): ${problem}`);
+    out.functions.push({ ...s, args });
   });
   return out;
+}
+
+/**
+ * The shape of a stored function entry's args against the contract table (src/contract.ts): the
+ * function's arity, a number for a scalar parameter, an array of numbers for a vector one. Values
+ * (sums, signs) are the replay's to judge, as for any case.
+ */
+function storedArgsProblem(fn: string, args: readonly unknown[]): string | null {
+  const dom = CONTRACT_DOMAINS[fn];
+  if (!dom) return null;
+  if (args.length !== dom.params.length) return `takes ${dom.params.length} argument(s) (${dom.params.map((p) => p.name).join(', ')}), got ${args.length}`;
+  for (let j = 0; j < args.length; j++) {
+    const { name, kind } = dom.params[j]!;
+    const a = args[j];
+    const scalar = kind === 'finite' || kind === 'positive';
+    if (scalar ? typeof a !== 'number' : !Array.isArray(a) || a.some((x) => typeof x !== 'number')) {
+      return `argument '${name}' must be ${scalar ? 'a number' : 'an array of numbers'}, got ${JSON.stringify(encodeNonFinite(a))?.slice(0, 80) ?? String(a)}`;
+    }
+  }
+  return null;
 }
 
 /**

@@ -39,6 +39,7 @@ import { judge } from '../numeric/accuracy';
 import { reference } from '../reference';
 import { candidateProbe, diagnose, diagnoseWithProbes, Diagnosis, Probe } from './diagnose';
 import { inDomain } from '../contract';
+import { kernels } from '../kernels';
 import { notFullyShrunk, shrinkBudget } from './shrink-budget';
 
 /**
@@ -352,4 +353,109 @@ export async function replayTheorems(candidateIn: Candidate, theorems: readonly 
       });
   }
   return out;
+}
+
+// -------------------------------------------------------------------------------------------------
+// Validating a stored instance (regression files) before the run
+
+/** Kind of one value of an instance's JSON form, as far as replay needs to know it. */
+function jsonKind(v: unknown): string {
+  if (v === null) return 'null';
+  if (typeof v !== 'object') return typeof v;
+  if (!Array.isArray(v)) return 'object';
+  if (v.length === 0) return 'empty array';
+  if (v.every((x) => typeof x === 'number')) return 'number[]';
+  if (v.every((x) => Array.isArray(x) && x.every((y) => typeof y === 'number'))) return 'number[][]';
+  return 'array';
+}
+
+/** Instances drawn to learn a theorem's instance shape (fixed seed: the same shape every time). */
+const SHAPE_SAMPLES = 50;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const shapes = new WeakMap<Theorem<any>, Map<string, { kinds: Set<string>; required: boolean }>>();
+
+/**
+ * The shape of a theorem's instances, derived from what exists rather than written per theorem: the
+ * keys of `toJSON` of instances drawn from the arbitrary its float64 check uses, with the kinds of
+ * their values. A key holding numbers or arrays is required (the check computes with it); a string
+ * key is a label (`relation`, `label`), optional — stored instances may omit it.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function instanceShape(th: Theorem<any>): Map<string, { kinds: Set<string>; required: boolean }> {
+  let shape = shapes.get(th);
+  if (shape) return shape;
+  shape = new Map();
+  const drawn = fc.sample(th.float64?.instances ?? th.instances, { seed: 1, numRuns: SHAPE_SAMPLES }).map((i) => th.toJSON(i) as Record<string, unknown>);
+  for (const x of drawn) {
+    for (const [k, v] of Object.entries(x)) {
+      const e = shape.get(k) ?? { kinds: new Set<string>(), required: true };
+      e.kinds.add(jsonKind(v));
+      shape.set(k, e);
+    }
+  }
+  for (const [k, e] of shape) e.required = drawn.every((x) => k in x) && ![...e.kinds].every((kind) => kind === 'string');
+  shapes.set(th, shape);
+  return shape;
+}
+
+/** Thrown by the dry run's kernels when a call cannot be made in-process: the dry run proves nothing. */
+class Inconclusive extends Error {}
+
+/**
+ * What is wrong with a stored instance of theorem `th` for replay, or null when nothing is. Two
+ * checks, neither written per theorem: (1) the shape — a plain object with every required key of
+ * {@link instanceShape}, each key's value of a kind the theorem's instances have (numbers, arrays of
+ * numbers, …); (2) a dry run of the theorem's float64 check with the built-in kernels, every call
+ * checked against the contract's domain exactly as in a candidate's replay: an instance that makes
+ * the check call outside the domain (`p` not a distribution, vectors of different lengths) or makes
+ * the check throw is malformed. The dry run's verdict is not used: only whether it could run.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function storedInstanceProblem(th: Theorem<any>, instance: unknown): string | null {
+  const shape = instanceShape(th);
+  const expected = [...shape].map(([k, e]) => `${k}${e.required ? '' : '?'}: ${[...e.kinds].join(' | ')}`).join(', ');
+  if (instance === null || typeof instance !== 'object' || Array.isArray(instance)) {
+    return `the instance must be an object {${expected}}, got ${jsonKind(instance)}`;
+  }
+  const obj = instance as Record<string, unknown>;
+  for (const [k, e] of shape) {
+    if (!(k in obj)) {
+      if (e.required) return `the instance has no '${k}' (${th.id} instances are {${expected}})`;
+      continue;
+    }
+    const kind = jsonKind(obj[k]);
+    const arrays = [...e.kinds].some((x) => x.endsWith('[]') || x === 'array' || x === 'empty array');
+    if (!e.kinds.has(kind) && !(arrays && (kind === 'empty array' || e.kinds.has('empty array') && kind.endsWith('[]')))) {
+      const bad = e.kinds.has('number[]') && Array.isArray(obj[k]) ? (obj[k] as unknown[]).findIndex((y) => typeof y !== 'number') : -1;
+      if (bad >= 0) return `'${k}'[${bad}] must be a number, got ${jsonKind((obj[k] as unknown[])[bad])} ${JSON.stringify((obj[k] as unknown[])[bad])} (${th.id} instances are {${expected}})`;
+      return `'${k}' must be ${[...e.kinds].join(' or ')}, got ${kind === 'string' || kind === 'number' ? `${kind} ${JSON.stringify(obj[k])}` : kind} (${th.id} instances are {${expected}})`;
+    }
+  }
+  // The dry run needs every function the check calls in-process (the built-in kernels).
+  if (!th.float64 || th.float64.functions.some((f) => !Object.prototype.hasOwnProperty.call(kernels, f))) return null;
+  const kernelMap = kernels as unknown as Record<string, (...a: unknown[]) => unknown>;
+  const proxy: Record<string, (...a: unknown[]) => unknown> = {};
+  let violation: string | undefined;
+  for (const fn of Object.keys(kernelMap)) {
+    proxy[fn] = (...args: unknown[]) => {
+      const dom = inDomain(fn, args);
+      if (!dom.ok) {
+        violation ??= `it makes the check call ${shortCall(fn, args)} outside the contract's domain (${dom.reason})`;
+        throw new Inconclusive(violation);
+      }
+      try {
+        return kernelMap[fn]!(...copyArgs(args));
+      } catch (e) {
+        throw new Inconclusive(String(e));
+      }
+    };
+  }
+  try {
+    th.float64.check(instance, proxy as never, { mode: 'standard' });
+  } catch (e) {
+    if (violation) return violation;
+    if (e instanceof Inconclusive) return null;
+    return `the check cannot run on it: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`;
+  }
+  return violation ?? null;
 }

@@ -21,6 +21,14 @@ export interface JsonReport {
   mode: string;
   precision: string;
   candidate: { name: string; kind: string; source: string; precision: string; base: string | number; functions: readonly string[] };
+  /**
+   * The selection (`--only`): the ids it named, sorted and deduplicated, or null when every property
+   * was selected. Absent in reports of older versions ("no selection recorded"). `klcheck merge`
+   * refuses shards whose selections differ.
+   */
+  only?: readonly string[] | null;
+  /** `--shrink-budget` of the run (absent in reports of older versions); part of what makes shards one run. */
+  shrinkBudget?: number;
   summary: ReportSummary;
   /** Present when the run was one shard of several (`--shard k/n`); `klcheck merge` combines them. */
   shard?: { k: number; n: number };
@@ -36,7 +44,7 @@ export function reportSummary(s: Summary): ReportSummary {
   return { passed: s.passed, failed: s.failed, skipped: s.skipped, notRun: s.notRun, cutShort: s.cutShort, reason: s.reason };
 }
 
-export function buildJsonReport(candidate: CandidateHandle, results: PropertyResult[], o: { seed: number; runs: number; mode: string; precision: string; durationMs: number; shard?: { k: number; n: number } }): JsonReport {
+export function buildJsonReport(candidate: CandidateHandle, results: PropertyResult[], o: { seed: number; runs: number; mode: string; precision: string; durationMs: number; shard?: { k: number; n: number }; only?: readonly string[]; shrinkBudget?: number }): JsonReport {
   const s = summarize(results);
   return {
     schema: REPORT_SCHEMA_VERSION,
@@ -47,6 +55,8 @@ export function buildJsonReport(candidate: CandidateHandle, results: PropertyRes
     mode: o.mode,
     precision: o.precision,
     candidate: { name: candidate.meta.name, kind: candidate.kind, source: candidate.source, precision: candidate.meta.precision, base: candidate.meta.base, functions: candidate.functions },
+    only: o.only === undefined ? null : [...new Set(o.only)].sort(),
+    ...(o.shrinkBudget === undefined ? {} : { shrinkBudget: o.shrinkBudget }),
     summary: reportSummary(s),
     ...(o.shard ? { shard: o.shard } : {}),
     results,
