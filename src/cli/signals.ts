@@ -1,13 +1,14 @@
 /**
- * SIGINT and SIGTERM for the command line (installed by bin/klcheck.js only: in-process callers of
+ * SIGINT and SIGTERM for the command line (enabled by bin/klcheck.js only: in-process callers of
  * `main`, such as the tests, keep their own handlers).
  *
- * A command with something to save (`check`) registers a graceful stop with {@link whileRunning}:
- * the first signal asks the run to stop (src/harness/stop.ts) — it ends within a case or two and
- * writes its reports for what ran — and the process exits within {@link GRACE_MS} whatever happens.
- * A second signal, or a signal to any other command, exits at once. Exit code 128 + the signal's
- * number (130 for SIGINT, 143 for SIGTERM). Exiting runs the 'exit' hooks, which kill every
- * candidate process group (src/harness/process-groups.ts).
+ * Every command but a running check keeps the default action: the signal ends the process at once,
+ * even inside a long synchronous computation (a JavaScript handler would wait for the event loop).
+ * `check` registers a graceful stop with {@link whileRunning}: the first signal asks the run to stop
+ * (src/harness/stop.ts) — it ends within a case or two and writes its reports for what ran — and the
+ * process exits within {@link GRACE_MS} whatever happens; a second signal exits at once. Exit code
+ * 128 + the signal's number (130 for SIGINT, 143 for SIGTERM). Exiting runs the 'exit' hooks, which
+ * kill every candidate process group (src/harness/process-groups.ts).
  */
 import { signalExitCode } from '../harness/stop';
 
@@ -27,14 +28,24 @@ function handle(signal: NodeJS.Signals): void {
   process.exit(signalExitCode(signal));
 }
 
+let enabled = false;
+
+/** Lets `whileRunning` take over SIGINT and SIGTERM (the CLI process only). */
 export function installSignalHandlers(): void {
-  for (const s of ['SIGINT', 'SIGTERM'] as const) process.on(s, () => handle(s));
+  enabled = true;
 }
+
+const listeners = { SIGINT: () => handle('SIGINT'), SIGTERM: () => handle('SIGTERM') } as const;
 
 /** Registers `onSignal` as the graceful stop until the returned function is called. */
 export function whileRunning(onSignal: (signal: NodeJS.Signals) => void): () => void {
   graceful = onSignal;
+  received = 0;
+  if (enabled) for (const [s, f] of Object.entries(listeners)) process.on(s, f);
   return () => {
-    if (graceful === onSignal) graceful = null;
+    if (graceful !== onSignal) return;
+    graceful = null;
+    // Back to the default action; a stop already under way finishes (the grace timer stays).
+    if (enabled && received === 0) for (const [s, f] of Object.entries(listeners)) process.removeListener(s, f);
   };
 }
