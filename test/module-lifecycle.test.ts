@@ -8,6 +8,7 @@
 import test from 'ava';
 import * as path from 'node:path';
 import { CandidateLoadError, loadModuleCandidate, ModuleOptions } from '../src/harness/module';
+import { runCli } from './support/cli';
 import { canSeeProcesses, eventually, markedProcesses } from './support/processes';
 
 const dir = path.join(__dirname, 'fixtures', 'candidates');
@@ -21,6 +22,13 @@ test('a module that never finishes loading is stopped after the start timeout: a
     const e = await t.throwsAsync(load(f, { startTimeoutMs: 1500 }), { instanceOf: CandidateLoadError });
     t.regex(e!.message, new RegExp(`cannot load '.*${f.replace('.', '\\.')}': it did not finish loading within 1500 ms`));
   }
+});
+
+test('klcheck check --start-timeout: a module that never loads is exit 2 naming the timeout', async (t) => {
+  const r = await runCli(['check', '--impl', at('loops-at-load.cjs'), '--start-timeout', '1000', '--no-progress']);
+  t.is(r.code, 2);
+  t.regex(r.err, /did not finish loading within 1000 ms/);
+  t.is((await runCli(['check', '--impl', at('loops-at-load.cjs'), '--start-timeout', 'soon'])).code, 2);
 });
 
 test('purity is judged in the harness: a module that patches Object.is and Array.prototype.slice before mutating is still caught', async (t) => {

@@ -54,6 +54,7 @@ export function checkCommand(io: Io, setCode: (c: number) => void): Command {
     .option('--impl <module>', 'a JS/TS module (ESM or CommonJS, named exports or a default object) exposing contract functions')
     .option('--impl-cmd <command>', 'a program in any language speaking the JSON-lines protocol on stdin/stdout (docs/contract.md)')
     .option('--timeout <ms>', 'per-call timeout for a candidate (module or command); a hung candidate is stopped and restarted', '10000')
+    .option('--start-timeout <ms>', 'how long a candidate may take to start: a module to load (default 30000), a command to answer describe (default 15000)')
     .option('--max-line-bytes <n>', '--impl-cmd: the longest answer line accepted (bytes); a longer one fails the waiting calls as a protocol error and the program is killed and restarted', String(DEFAULT_MAX_LINE_BYTES))
     .option('--max-depth <n>', '--impl-cmd: the deepest nesting of arrays/objects accepted in an answer line (the answer object is level 1); deeper is a protocol error', String(DEFAULT_MAX_DEPTH))
     .option('--base <b>', "the candidate's log base: e, 2 or 10 (overrides its meta)")
@@ -95,7 +96,7 @@ could not be loaded; 3 internal error; 4 nothing was checked (every selected pro
 cut short; what ran holds); 130 / 143 stopped by SIGINT / SIGTERM (the reports cover what ran). An
 output that cannot be written is named on stderr, the others are still written, and the exit code is
 2; output paths and an existing --save-failures store are checked before the run starts.`)
-    .action(async (o: { workers: string; shard?: string; timeLimit?: string; seed: string; runs: string; mode: string; precision?: string; only?: string; json?: string; junit?: string; html?: string; saveFailures?: string; replay?: string; shrinkBudget: string; progress: boolean; impl?: string; implCmd?: string; timeout: string; maxLineBytes: string; maxDepth: string; base?: string; name?: string }) => {
+    .action(async (o: { workers: string; shard?: string; timeLimit?: string; seed: string; runs: string; mode: string; precision?: string; only?: string; json?: string; junit?: string; html?: string; saveFailures?: string; replay?: string; shrinkBudget: string; progress: boolean; impl?: string; implCmd?: string; timeout: string; startTimeout?: string; maxLineBytes: string; maxDepth: string; base?: string; name?: string }) => {
       if (o.impl !== undefined && o.impl.trim() === '') throw new UsageError('--impl needs a module path, got an empty string');
       if (o.implCmd !== undefined && o.implCmd.trim() === '') throw new UsageError('--impl-cmd needs a command, got an empty string');
       if (o.impl && o.implCmd) throw new UsageError('give either --impl or --impl-cmd, not both');
@@ -105,6 +106,7 @@ output that cannot be written is named on stderr, the others are still written, 
       if (o.precision !== undefined && o.precision !== 'float64' && o.precision !== 'float32') throw new UsageError(`--precision must be float64 or float32, got '${o.precision}'`);
       if (o.base !== undefined && !['e', '2', '10'].includes(o.base)) throw new UsageError(`--base must be e, 2 or 10, got '${o.base}'`);
       const timeoutMs = intOption('--timeout', o.timeout, 1, 3_600_000);
+      const startTimeoutMs = o.startTimeout === undefined ? undefined : intOption('--start-timeout', o.startTimeout, 1, 3_600_000);
       const maxLineBytes = intOption('--max-line-bytes', o.maxLineBytes, 1, MAX_LINE_BYTES_LIMIT);
       const maxDepth = intOption('--max-depth', o.maxDepth, 1, 1_000_000);
       const workers = intOption('--workers', o.workers, 1, 64);
@@ -128,8 +130,8 @@ output that cannot be written is named on stderr, the others are still written, 
       const base: CandidateMeta['base'] | undefined = o.base === undefined ? undefined : o.base === 'e' ? 'e' : (Number(o.base) as 2 | 10);
       const metaOverrides: Partial<CandidateMeta> = { ...(o.name ? { name: o.name } : {}), ...(o.precision ? { precision: o.precision as 'float64' | 'float32' } : {}), ...(base ? { base } : {}) };
       const spec: CandidateSpec = o.impl
-        ? { kind: 'module', path: o.impl, timeoutMs, meta: metaOverrides }
-        : o.implCmd ? { kind: 'subprocess', command: o.implCmd, timeoutMs, maxLineBytes, maxDepth, meta: metaOverrides } : { kind: 'builtin', meta: metaOverrides };
+        ? { kind: 'module', path: o.impl, timeoutMs, startTimeoutMs, meta: metaOverrides }
+        : o.implCmd ? { kind: 'subprocess', command: o.implCmd, timeoutMs, startTimeoutMs, maxLineBytes, maxDepth, meta: metaOverrides } : { kind: 'builtin', meta: metaOverrides };
       const t0 = Date.now();
       const deadline = timeLimit === undefined ? undefined : t0 + timeLimit * 1000;
       const candidate = await openCandidate(spec);
