@@ -111,3 +111,27 @@ test.serial('a stop request mid-run (in-process): properties in flight are cut s
     resetStop();
   }
 });
+
+test.serial('SIGTERM during a long reference computation (klcheck value --stdin, 200,000 categories at 1000 digits) ends the process at once', async (t) => {
+  const n = 200_000;
+  const p = Array.from({ length: n }, () => 1 / n);
+  const q = Array.from({ length: n }, (_, i) => (i + 1) / (n * (n + 1) / 2));
+  const line = `${JSON.stringify({ fn: 'kl', args: [p, q] })}\n`;
+  const r = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; afterMs: number }>((resolve) => {
+    const c = spawn(process.execPath, [BIN, 'value', '--stdin', '--digits', '1000'], { cwd: ROOT, stdio: ['pipe', 'ignore', 'ignore'] });
+    c.stdin.end(line);
+    let sentAt = 0;
+    // Long enough for node and ts-node to start and the computation to begin (it takes minutes).
+    const timer = setTimeout(() => { sentAt = Date.now(); c.kill('SIGTERM'); }, 8000);
+    const guard = setTimeout(() => c.kill('SIGKILL'), 300_000);
+    c.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      clearTimeout(guard);
+      resolve({ code, signal, afterMs: sentAt ? Date.now() - sentAt : -1 });
+    });
+  });
+  t.log(`ended ${r.afterMs} ms after SIGTERM`);
+  t.true(r.afterMs >= 0, 'it was still computing when the signal came');
+  t.true(r.signal === 'SIGTERM' || r.code === 143, `code ${r.code}, signal ${r.signal}`);
+  t.true(r.afterMs < 60_000, 'it did not wait for the computation to finish');
+});
