@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { canSeeProcesses, eventually, markedProcesses } from './support/processes';
+import { canSeeProcesses, commandLine, eventually, markedProcesses } from './support/processes';
 import { runCli } from './support/cli';
 import { requestStop, resetStop } from '../src/harness/stop';
 
@@ -67,10 +67,24 @@ test.serial('SIGTERM during check --impl-cmd --workers 2: no JSON-lines candidat
   const marker = `klcheck-signal-cmd-${process.pid}`;
   // Each candidate leaves a sleep running in its group, which the end of stdin does not stop.
   const cmd = 'sleep 600 </dev/null >/dev/null 2>&1 & exec python3 examples/python/scipy_candidate.py';
-  const r = await runAndSignal(['check', '--impl-cmd', cmd, '--workers', '2', '--runs', '100000', '--no-progress'], marker, 'SIGTERM', (pids) => pids.length >= 6);
+  // Ready once the three candidates (the main thread's and one per worker) have each started their
+  // sleep: counting processes alone would also count the short-lived helpers a python3 shim forks.
+  const sleeping = (pids: number[]) => pids.filter((p) => commandLine(p) === 'sleep 600').length;
+  const r = await runAndSignal(['check', '--impl-cmd', cmd, '--workers', '2', '--runs', '100000', '--no-progress'], marker, 'SIGTERM', (pids) => sleeping(pids) >= 3);
   t.log(`stopped ${r.stopMs} ms after SIGTERM`);
   t.is(r.code, 143, r.stderr);
   t.true(await eventually(() => markedProcesses(marker).length === 0), `left running: ${markedProcesses(marker).join(', ')}`);
+});
+
+test.serial('SIGTERM while the candidate is still starting (before its describe answer): exit 143 at once, its process group ended', async (t) => {
+  if (!canSeeProcesses) return t.pass('no /proc here');
+  const marker = `klcheck-signal-start-${process.pid}`;
+  // The command leaves a sleep in its group and then takes five minutes before it would answer.
+  const cmd = 'sleep 600 </dev/null >/dev/null 2>&1 & sleep 300; exec python3 examples/python/scipy_candidate.py';
+  const r = await runAndSignal(['check', '--impl-cmd', cmd, '--start-timeout', '600000', '--no-progress'], marker, 'SIGTERM', (pids) => pids.some((p) => commandLine(p) === 'sleep 300'));
+  t.log(`stopped ${r.stopMs} ms after SIGTERM`);
+  t.is(r.code, 143, r.stderr);
+  t.true(await eventually(() => markedProcesses(marker).length === 0), `left running: ${markedProcesses(marker).map((p) => `${p} ${commandLine(p)}`).join(', ')}`);
 });
 
 test.serial('SIGINT during check (one thread): exit 130, the report written; a normal exit with --workers 2 leaves nothing behind either', async (t) => {

@@ -9,7 +9,7 @@ import { whileRunning } from './signals';
 import { DEFAULT_SHRINK_BUDGET } from '../harness/shrink-budget';
 import { Command } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
-import { CandidateMeta } from '../harness/candidate';
+import { CandidateHandle, CandidateMeta } from '../harness/candidate';
 import { PropertyResult, RunOptions } from '../harness/run';
 import { CandidateSpec, openCandidate } from '../harness/open';
 import { allTasks, parseShard, runTask, selectShard, TaskOptions } from '../harness/tasks';
@@ -134,7 +134,24 @@ output that cannot be written is named on stderr, the others are still written, 
         : o.implCmd ? { kind: 'subprocess', command: o.implCmd, timeoutMs, startTimeoutMs, maxLineBytes, maxDepth, meta: metaOverrides } : { kind: 'builtin', meta: metaOverrides };
       const t0 = Date.now();
       const deadline = timeLimit === undefined ? undefined : t0 + timeLimit * 1000;
-      const candidate = await openCandidate(spec);
+      // SIGINT / SIGTERM (src/cli/signals.ts) are taken over before the candidate starts: during
+      // start-up a signal exits at once (ending the candidate's process group); once the run has
+      // begun it stops within a case or two, then reports what ran.
+      resetStop();
+      let running = false;
+      const release = whileRunning((signal) => {
+        if (!running) return false;
+        requestStop(signal);
+        io.stderr.write(`\nklcheck: ${signal}: stopping; the report will cover what ran (a second signal quits at once)\n`);
+        return true;
+      });
+      let candidate: CandidateHandle;
+      try {
+        candidate = await openCandidate(spec);
+      } catch (e) {
+        release();
+        throw e;
+      }
       const external = spec.kind !== 'builtin';
       const precision = candidate.meta.precision;
       const tasks = allTasks(theoremIds, only);
@@ -148,12 +165,7 @@ output that cannot be written is named on stderr, the others are still written, 
       const replaying = !shard || shard.k === 1;
       bar?.start(mine.length, 0, { fn: '' });
       const results: PropertyResult[] = [];
-      // SIGINT / SIGTERM (src/cli/signals.ts): stop within a case or two, then report what ran.
-      resetStop();
-      const release = whileRunning((signal) => {
-        requestStop(signal);
-        io.stderr.write(`\nklcheck: ${signal}: stopping; the report will cover what ran (a second signal quits at once)\n`);
-      });
+      running = true;
       try {
         if (replaying) {
           results.push(...await runReplay(candidate, stored.functions, runOpts), ...await replayTheorems(candidate, THEOREMS, stored.theorems, theoremOpts));

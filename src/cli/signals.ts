@@ -15,13 +15,15 @@ import { signalExitCode } from '../harness/stop';
 /** The longest a graceful stop may take before the process exits anyway. */
 export const GRACE_MS = 2000;
 
-let graceful: ((signal: NodeJS.Signals) => void) | null = null;
+/** A graceful stop; returning false means "nothing to report yet": the process exits at once. */
+type OnSignal = (signal: NodeJS.Signals) => boolean | void;
+
+let graceful: OnSignal | null = null;
 let received = 0;
 
 function handle(signal: NodeJS.Signals): void {
   received++;
-  if (graceful && received === 1) {
-    graceful(signal);
+  if (graceful && received === 1 && graceful(signal) !== false) {
     setTimeout(() => process.exit(signalExitCode(signal)), GRACE_MS).unref();
     return;
   }
@@ -37,8 +39,13 @@ export function installSignalHandlers(): void {
 
 const listeners = { SIGINT: () => handle('SIGINT'), SIGTERM: () => handle('SIGTERM') } as const;
 
-/** Registers `onSignal` as the graceful stop until the returned function is called. */
-export function whileRunning(onSignal: (signal: NodeJS.Signals) => void): () => void {
+/**
+ * Registers `onSignal` as the graceful stop until the returned function is called. When `onSignal`
+ * returns false (a check still starting its candidate, with nothing to report) the process exits at
+ * once — through process.exit, so the 'exit' hooks still end every candidate process group already
+ * started (the default action would leave them running).
+ */
+export function whileRunning(onSignal: OnSignal): () => void {
   graceful = onSignal;
   received = 0;
   if (enabled) for (const [s, f] of Object.entries(listeners)) process.on(s, f);

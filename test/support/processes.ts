@@ -32,3 +32,12 @@ export async function eventually(cond: () => boolean, ms = 120_000): Promise<boo
 
 /** Whether /proc lets us see processes' environments (the marker tests are skipped elsewhere). */
 export const canSeeProcesses = fs.existsSync('/proc/self/environ');
+
+/** The command line of a live process (arguments joined by spaces; '' when it is gone or unreadable). */
+export function commandLine(pid: number): string {
+  try {
+    return fs.readFileSync(`/proc/${Math.abs(pid)}/cmdline`, 'latin1').split('\0').filter(Boolean).join(' ');
+  } catch {
+    return '';
+  }
+}
