@@ -1,6 +1,6 @@
 /** `klcheck value` in-process: outputs, JSON lines, exit codes. */
 import test from 'ava';
-import { decodeNonFinite, encodeNonFinite } from '../src/cli/json';
+import { decodeNonFinite, encodeNonFinite } from '../src/numeric/wire';
 import { runCli } from './support/cli';
 
 const run = runCli;

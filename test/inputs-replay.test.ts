@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { THEOREMS } from '../properties';
-import { encodeNonFinite } from '../src/cli/json';
+import { encodeNonFinite } from '../src/numeric/wire';
 import { FailureFileError, loadRegressionFile } from '../src/harness/regressions';
 import { storedInstanceProblem } from '../src/harness/theorems';
 import { runCli } from './support/cli';

@@ -4,7 +4,7 @@
  * ended the command (and the whole --stdin stream) with a RangeError: exit 3, a stack trace.
  */
 import test from 'ava';
-import { decodeNonFinite, JsonDepthError, MAX_JSON_DEPTH } from '../src/cli/json';
+import { decodeNonFinite, JsonDepthError, MAX_JSON_DEPTH } from '../src/numeric/wire';
 import { runCli } from './support/cli';
 
 /** `depth` nested arrays around nothing: "[[[…]]]". */

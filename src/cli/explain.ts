@@ -16,7 +16,7 @@ import {
   ablate, AblationReport, explainTheorem, ExplainReport, findAblation, HypothesisReport, RelationReport, relationSymbol, Theorem,
 } from '../theorem';
 import { DEFAULT_SEED, UsageError } from './check';
-import { encodeNonFinite } from './json';
+import { encodeNonFinite } from '../numeric/wire';
 import type { Io } from './value';
 
 export { listCommand } from './list';

@@ -10,7 +10,7 @@ import type Decimal from 'decimal.js';
 import { DEFAULT_DIGITS, MAX_DIGITS, MIN_DIGITS } from '../numeric/context';
 import { KlcheckError } from '../numeric/errors';
 import * as ref from '../reference';
-import { decodeNonFinite, MAX_JSON_DEPTH } from './json';
+import { decodeNonFinite, MAX_JSON_DEPTH } from '../numeric/wire';
 
 /** Reference functions by name, with their parameter names (the JSON args array follows this order). */
 export const VALUE_FUNCTIONS: Record<string, { params: string[]; call: (args: unknown[], digits: number) => Decimal | Decimal[] }> = {

@@ -14,7 +14,7 @@ import { writeFileAtomic } from './atomic-write';
 import { withFileLock } from './file-lock';
 import * as fs from 'node:fs';
 import { KlcheckError } from '../numeric/errors';
-import { decodeNonFinite, encodeNonFinite, JsonDepthError } from '../cli/json';
+import { decodeNonFinite, encodeNonFinite, JsonDepthError } from '../numeric/wire';
 import type { Theorem } from '../theorem';
 import { storedInstanceProblem } from './theorems';
 import { CONTRACT_DOMAINS } from '../contract';

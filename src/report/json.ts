@@ -6,7 +6,7 @@
 import type { PropertyResult } from '../harness/run';
 import type { CandidateHandle } from '../harness/candidate';
 import { summarize, Summary, RunVerdict } from './console';
-import { encodeNonFinite } from '../cli/json';
+import { encodeNonFinite } from '../numeric/wire';
 
 export const REPORT_SCHEMA_VERSION = 1;
 

@@ -1,7 +1,8 @@
 /**
- * JSON conventions shared by the CLI and the JSON-lines protocols: non-finite numbers travel as the
- * strings "Infinity", "-Infinity" and "NaN"; finite numbers are written by JSON.stringify, whose
- * shortest round-trip form crosses float64 values exactly.
+ * The wire codec: the JSON conventions of the CLI, the reports, the failure store and the JSON-lines
+ * protocol. Non-finite numbers travel as the strings "Infinity", "-Infinity" and "NaN"; finite
+ * numbers are written by JSON.stringify, whose shortest round-trip form crosses float64 values
+ * exactly.
  *
  * Depth. Every value klcheck reads has a small fixed depth: a number is depth 0, a vector depth 1, an
  * args array of vectors depth 2, a stored theorem instance {"p": [...]} depth 2. JSON.parse accepts
@@ -9,7 +10,7 @@
  * {@link decodeNonFinite} refuses anything deeper than {@link MAX_JSON_DEPTH} levels with a
  * {@link JsonDepthError} naming what was being read — before recursing that far.
  */
-import { KlcheckError } from '../numeric/errors';
+import { KlcheckError } from './errors';
 
 /**
  * Deepest nesting of arrays and objects klcheck decodes (a vector is 1, an args array 2). Generous
