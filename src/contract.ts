@@ -1,39 +1,30 @@
 /**
- * The domain of each contract function: what a candidate may be called with. One table, read by the
- * harness (src/harness/theorems.ts checks every call a theorem makes against it) and stated in
- * docs/contract.md.
+ * The contract: the one table of the functions a candidate may provide. Every list klcheck keeps
+ * about them is derived from {@link CONTRACT} — the names a module or a `describe` answer is accepted
+ * with, the parameters and domains the checks respect (src/numeric/domain.ts), the generator
+ * classes' parameter names (src/harness/cases.ts), the invalid-input target of each function
+ * (src/harness/robustness.ts), the accuracy model's constants (src/numeric/accuracy.ts: STANDARD_C,
+ * STRICT_ULPS, where the strict target applies, which results are vectors), the types the kernels and
+ * the reference must satisfy ({@link KernelsOf}, {@link ReferenceOf}), the function list of
+ * docs/contract.md (written by scripts/docs.ts, checked by `npm test`) and the CLI's help.
  *
- * The reference (src/reference) accepts more: kl, entropy, crossEntropy … of any finite nonnegative
- * vectors, by the formula as written. A candidate promises only what the contract says —
- * `kl(p, q)` of two distributions — and a correct one may use that promise: generalised terms
- * Σ p·log(p/q) − p + q, normalising its inputs first, clamping a −1e-17 result to 0. All of these
- * agree with Σ p·log(p/q) on distributions and differ from it elsewhere (p = [1], q = [2]), so a
- * check that calls a candidate outside its domain can fail a correct implementation. Every check
- * calls inside it; a theorem that needs Σ a·log(a/b) of arbitrary nonnegative vectors builds it from
- * calls on distributions (properties/_shared/masses.ts).
+ * This file is the bottom of the house: it imports nothing from src/ (only a type), so every layer
+ * may read it.
  *
- * | kind           | a valid argument                                                                   |
- * |----------------|------------------------------------------------------------------------------------|
- * | `distribution` | a nonempty array of finite numbers ≥ 0 (−0 counts as 0) whose exact sum s has     |
- * |                | \|s − 1\| ≤ γ_{n+1} = (n+1)u/(1 − (n+1)u), u = 2^-53, n its length                 |
- * | `nonnegative`  | a nonempty array of finite numbers ≥ 0, any sum (0 included)                        |
- * | `logJoint`     | a nonempty array of numbers, each finite or −∞ (no NaN, no +∞)                      |
- * | `finite`       | a finite number                                                                    |
- * | `positive`     | a finite number > 0                                                                |
- * | `finiteVector` | a nonempty array of finite numbers                                                 |
- * | `positiveVector` | a nonempty array of finite numbers > 0                                           |
+ * | kind             | a valid argument                                                                |
+ * |------------------|---------------------------------------------------------------------------------|
+ * | `distribution`   | a nonempty array of finite numbers ≥ 0 (−0 counts as 0) whose exact sum s has   |
+ * |                  | \|s − 1\| ≤ γ_{n+1} = (n+1)u/(1 − (n+1)u), u = 2^-53, n its length              |
+ * | `nonnegative`    | a nonempty array of finite numbers ≥ 0, any sum (0 included)                     |
+ * | `logJoint`       | a nonempty array of numbers, each finite or −∞ (no NaN, no +∞)                   |
+ * | `finite`         | a finite number                                                                 |
+ * | `positive`       | a finite number > 0                                                             |
+ * | `finiteVector`   | a nonempty array of finite numbers                                              |
+ * | `positiveVector` | a nonempty array of finite numbers > 0                                          |
  *
- * Why γ_{n+1} (docs/contract.md, "Domains"): normalising w ≥ 0 in float64 the ordinary way,
- * x_i = fl(w_i / S) with S = fl(Σ w) by recursive summation (|S − W| ≤ γ_{n−1}·W) or any more accurate
- * sum, gives Σx = (1 + Σ (w_i/W)θ_i)/(1 + σ) with |θ_i| ≤ u, |σ| ≤ γ_{n−1}, hence
- * |Σx − 1| ≤ (γ_{n−1} + u)/(1 − γ_{n−1}) = (nu − (n−1)u²)/(1 − 2(n−1)u) ≤ γ_{n+1} (for n ≤ 2^26). Exactly
- * normalised vectors (dyadic k_i/2^m) have s = 1. The generators' float-normalised vectors stay
- * within 1.5u (measured); the standard kl bound's γ_{n+2}·(Σp + Σq) slack covers the
- * |Σq − Σp| ≤ 2γ_{n+1} by which generalised terms or normalising first may move a result.
- *
- * Pure: imports only from src/numeric.
+ * Why γ_{n+1}, and how the domains are checked: src/numeric/domain.ts and docs/contract.md, "Domains".
  */
-import { gamma, PRECISION, sumDeviation } from './numeric/accuracy';
+import type Decimal from 'decimal.js';
 
 export type ArgKind = 'distribution' | 'nonnegative' | 'logJoint' | 'finite' | 'positive' | 'finiteVector' | 'positiveVector';
 
@@ -42,144 +33,157 @@ export interface ParamDomain {
   readonly kind: ArgKind;
 }
 
-export interface FunctionDomain {
+/**
+ * The call signatures invalid inputs are drawn for (src/generators/invalidInput.ts): `vector` [p],
+ * `pair` [p, q], `logJoint` [logJoint], `posterior` [logJoint] (adds 'all-impossible'), `latent`
+ * [logJoint, q], `gaussian` [mu1, sigma1, mu2, sigma2].
+ */
+export const INVALID_TARGETS = ['vector', 'pair', 'logJoint', 'posterior', 'latent', 'gaussian'] as const;
+export type InvalidTarget = (typeof INVALID_TARGETS)[number];
+
+/**
+ * Where the strict target (ulps of the exact value) of our kernels is claimed:
+ * `normalised` — on exactly normalised inputs (Σ = 1 exactly, e.g. k_i/2^m) with n ≤ 10^4;
+ * `conditioned` — where the condition number of the final sum is ≤ 2^40 (or the value is an exact 0);
+ * `everywhere` — on the whole domain.
+ */
+export type StrictWhere = 'normalised' | 'conditioned' | 'everywhere';
+
+export interface ContractEntry {
+  /** What it computes, in one line (docs and help). */
+  readonly summary: string;
   /** The parameters in order, each with its kind. */
   readonly params: readonly ParamDomain[];
-  /** Vector parameters that must have equal lengths (all of them, for these functions). */
+  /** Vector parameters that must have equal lengths. */
   readonly sameLength: readonly string[];
   /** A further condition on the whole argument list (null when it holds), with its text. */
   readonly extra?: { readonly text: string; readonly check: (args: readonly unknown[]) => string | null };
-  /** The domain as a sentence (docs/contract.md repeats these). */
-  readonly text: string;
+  /** The domain as a sentence. */
+  readonly domain: string;
+  /** A number, or a vector of numbers (one per category), judged per component. */
+  readonly result: 'number' | 'vector';
+  /** The invalid-input call signature drawn for `invalid:<fn>`; null: not checked for invalid input. */
+  readonly invalidTarget: InvalidTarget | null;
+  /**
+   * The constant c of the standard bound: roundings (in units of u, a library log/exp counting 2u)
+   * one term of the worst accepted formula suffers (docs/accuracy.md §2).
+   */
+  readonly standardC: number;
+  /** The strict target of our kernels, in ulps of the exact value (docs/accuracy.md §4), and where it applies. */
+  readonly strict: { readonly ulps: number; readonly where: StrictWhere };
 }
 
-export type DomainVerdict = { ok: true } | { ok: false; reason: string };
+const D = <N extends string>(name: N) => ({ name, kind: 'distribution' }) as const;
+const L = { name: 'logJoint', kind: 'logJoint' } as const;
+const PAIR = { params: [D('p'), D('q')], sameLength: ['p', 'q'], domain: 'p, q distributions of the same length (any supports: a mismatch is +∞)' } as const;
 
-const D = (name: string): ParamDomain => ({ name, kind: 'distribution' });
-
-/** The documented domain of every contract function. */
-export const CONTRACT_DOMAINS: Readonly<Record<string, FunctionDomain>> = {
-  entropy: { params: [D('p')], sameLength: [], text: 'p a distribution' },
-  negEntropy: { params: [D('p')], sameLength: [], text: 'p a distribution' },
-  negEntropyGradient: { params: [D('q')], sameLength: [], text: 'q a distribution (a component is −∞ where q_i = 0)' },
-  kl: { params: [D('p'), D('q')], sameLength: ['p', 'q'], text: 'p, q distributions of the same length (any supports: a mismatch is +∞)' },
-  crossEntropy: { params: [D('p'), D('q')], sameLength: ['p', 'q'], text: 'p, q distributions of the same length (any supports: a mismatch is +∞)' },
-  generalizedKl: {
-    params: [{ name: 'p', kind: 'nonnegative' }, { name: 'q', kind: 'nonnegative' }],
-    sameLength: ['p', 'q'],
-    text: 'p, q nonnegative vectors of the same length, any sums (0 included)',
+/**
+ * Every contract function, in the order the check runs them. Strict ulps: measured ≤ 0.50 for all of
+ * them (analysis: kl & co ≤ 0.5 + 2^-5; logEvidence ≤ 0.5 + 2^-41·κ; elbo ≤ 0.5 + 2^-46·κ, κ ≤ 2^40).
+ */
+export const CONTRACT = {
+  kl: {
+    summary: 'KL(p‖q) = Σ p_i·log(p_i/q_i)', ...PAIR, result: 'number', invalidTarget: 'pair',
+    standardC: 4, // log p − log q: 2u|ln p| + 2u|ln q| + u|L| (subtraction) + u|pL| (product)
+    strict: { ulps: 4, where: 'normalised' },
   },
-  logEvidence: { params: [{ name: 'logJoint', kind: 'logJoint' }], sameLength: [], text: 'logJoint: entries finite or −∞ (all −∞ gives −∞)' },
+  crossEntropy: {
+    summary: 'H(p, q) = −Σ p_i·log q_i', ...PAIR, result: 'number', invalidTarget: 'pair',
+    standardC: 4, strict: { ulps: 4, where: 'normalised' },
+  },
+  generalizedKl: {
+    summary: 'Σ p_i·log(p_i/q_i) − p_i + q_i (scipy kl_div), of unnormalised masses',
+    params: [{ name: 'p', kind: 'nonnegative' }, { name: 'q', kind: 'nonnegative' }], sameLength: ['p', 'q'],
+    domain: 'p, q nonnegative vectors of the same length, any sums (0 included)', result: 'number', invalidTarget: 'pair',
+    standardC: 4, strict: { ulps: 4, where: 'normalised' },
+  },
+  entropy: {
+    summary: 'H(p) = −Σ p_i·log p_i', params: [D('p')], sameLength: [], domain: 'p a distribution', result: 'number', invalidTarget: 'vector',
+    standardC: 4, // p·log p: 2u|ln p| (log) + u (product), +1 for normalising first
+    strict: { ulps: 4, where: 'normalised' },
+  },
+  negEntropy: {
+    summary: 'Σ p_i·log p_i (the Bregman generator)', params: [D('p')], sameLength: [], domain: 'p a distribution', result: 'number', invalidTarget: 'vector',
+    standardC: 4, strict: { ulps: 4, where: 'normalised' },
+  },
+  negEntropyGradient: {
+    summary: 'the gradient of negEntropy at q: 1 + log q_i', params: [D('q')], sameLength: [],
+    domain: 'q a distribution (a component is −∞ where q_i = 0)', result: 'vector', invalidTarget: 'vector',
+    standardC: 4, // 2u|ln q| + u|1 + ln q|
+    strict: { ulps: 1, where: 'everywhere' }, // including the doubles nearest 1/e
+  },
+  logEvidence: {
+    summary: 'log Σ_z exp(logJoint_z), the log evidence', params: [L], sameLength: [],
+    domain: 'logJoint: entries finite or −∞ (all −∞ gives −∞)', result: 'number', invalidTarget: 'logJoint',
+    standardC: 4, strict: { ulps: 2, where: 'conditioned' },
+  },
   posterior: {
-    params: [{ name: 'logJoint', kind: 'logJoint' }],
-    sameLength: [],
+    summary: 'exp(logJoint_z − logEvidence), the posterior', params: [L], sameLength: [],
     extra: {
       text: 'at least one entry > −∞',
-      check: (args) => ((args[0] as readonly number[]).some((x) => x > -Infinity) ? null : "every entry of 'logJoint' is −∞ (the posterior is 0/0)"),
+      check: (args: readonly unknown[]) => ((args[0] as readonly number[]).some((x) => x > -Infinity) ? null : "every entry of 'logJoint' is −∞ (the posterior is 0/0)"),
     },
-    text: 'logJoint: entries finite or −∞, at least one finite',
+    domain: 'logJoint: entries finite or −∞, at least one finite', result: 'vector', invalidTarget: 'posterior',
+    standardC: 4, strict: { ulps: 1, where: 'everywhere' },
   },
   elbo: {
-    params: [{ name: 'logJoint', kind: 'logJoint' }, D('q')],
-    sameLength: ['logJoint', 'q'],
-    text: 'logJoint: entries finite or −∞; q a distribution of the same length',
+    summary: 'Σ_z q_z·(logJoint_z − log q_z), the evidence lower bound', params: [L, D('q')], sameLength: ['logJoint', 'q'],
+    domain: 'logJoint: entries finite or −∞; q a distribution of the same length', result: 'number', invalidTarget: 'latent',
+    standardC: 4, strict: { ulps: 1, where: 'conditioned' },
   },
   klNormal: {
+    summary: 'KL(N(mu1, sigma1²)‖N(mu2, sigma2²))',
     params: [{ name: 'mu1', kind: 'finite' }, { name: 'sigma1', kind: 'positive' }, { name: 'mu2', kind: 'finite' }, { name: 'sigma2', kind: 'positive' }],
-    sameLength: [],
-    text: 'mu1, mu2 finite; sigma1, sigma2 finite and > 0',
+    sameLength: [], domain: 'mu1, mu2 finite; sigma1, sigma2 finite and > 0', result: 'number', invalidTarget: 'gaussian',
+    standardC: 8, // ≤ 5u on the quadratic part, 4u on the logs, 2 final additions
+    strict: { ulps: 1, where: 'everywhere' },
   },
   klNormalDiag: {
+    summary: 'KL between diagonal Gaussians: the sum of klNormal over coordinates',
     params: [
       { name: 'mu1', kind: 'finiteVector' }, { name: 'sigma1', kind: 'positiveVector' },
       { name: 'mu2', kind: 'finiteVector' }, { name: 'sigma2', kind: 'positiveVector' },
     ],
     sameLength: ['mu1', 'sigma1', 'mu2', 'sigma2'],
-    text: 'mu1, mu2 vectors of finite numbers; sigma1, sigma2 vectors of finite numbers > 0; all of the same length',
+    domain: 'mu1, mu2 vectors of finite numbers; sigma1, sigma2 vectors of finite numbers > 0; all of the same length',
+    result: 'number', invalidTarget: null, // its vectors are parameters, not masses
+    standardC: 8, strict: { ulps: 1, where: 'everywhere' },
   },
+} as const satisfies Readonly<Record<string, ContractEntry>>;
+
+export type ContractFunction = keyof typeof CONTRACT;
+
+/** The contract's function names, in the table's order (the order the check runs them). */
+export const CONTRACT_FUNCTIONS: readonly ContractFunction[] = Object.keys(CONTRACT) as ContractFunction[];
+
+/** Is `fn` a contract function? */
+export function isContractFunction(fn: string): fn is ContractFunction {
+  return Object.prototype.hasOwnProperty.call(CONTRACT, fn);
+}
+
+/** The entry of `fn` as the general {@link ContractEntry} type. */
+export function contractEntry(fn: ContractFunction): ContractEntry {
+  return CONTRACT[fn];
+}
+
+// ------------------------------------------------------------------------------------------------
+// Types derived from the table: what a float64 implementation and the reference must look like.
+
+type Vector = readonly number[];
+type ArgType<K extends ArgKind> = K extends 'finite' | 'positive' ? number : Vector;
+type ArgsOf<P extends readonly ParamDomain[]> = { -readonly [I in keyof P]: P[I] extends { kind: infer K extends ArgKind } ? ArgType<K> : never };
+type Entry<F extends ContractFunction> = (typeof CONTRACT)[F];
+
+/** A float64 implementation of every contract function (our kernels satisfy it). */
+export type KernelsOf = { readonly [F in ContractFunction]: (...args: ArgsOf<Entry<F>['params']>) => Entry<F>['result'] extends 'vector' ? number[] : number };
+
+/** The reference's signature of every contract function: exact values as Decimals, at `digits` digits. */
+export type ReferenceOf = {
+  readonly [F in ContractFunction]: (...args: [...ArgsOf<Entry<F>['params']>, { digits?: number }?]) => Entry<F>['result'] extends 'vector' ? Decimal[] : Decimal
 };
 
-/** The slack of the `distribution` kind: |Σ − 1| ≤ γ_{n+1}(u) for a vector of length n. */
-export function distributionSlack(n: number, precision: 'float64' | 'float32' = 'float64'): number {
-  return gamma(n + 1, PRECISION[precision].u);
-}
-
-export { sumDeviation };
-
-function vectorProblem(name: string, v: unknown, kind: ArgKind, precision: 'float64' | 'float32'): string | null {
-  if (!Array.isArray(v)) return `'${name}' is not an array`;
-  if (v.length === 0) return `'${name}' is empty`;
-  for (let i = 0; i < v.length; i++) {
-    const x: unknown = v[i];
-    if (typeof x !== 'number') return `'${name}'[${i}] is not a number`;
-    if (Number.isNaN(x)) return `'${name}'[${i}] is NaN`;
-    switch (kind) {
-      case 'distribution':
-      case 'nonnegative':
-        if (!Number.isFinite(x)) return `'${name}'[${i}] = ${x} is not finite`;
-        if (x < 0) return `'${name}'[${i}] = ${x} is negative`;
-        break;
-      case 'logJoint':
-        if (x === Infinity) return `'${name}'[${i}] is +∞`;
-        break;
-      case 'finiteVector':
-        if (!Number.isFinite(x)) return `'${name}'[${i}] = ${x} is not finite`;
-        break;
-      case 'positiveVector':
-        if (!Number.isFinite(x) || !(x > 0)) return `'${name}'[${i}] = ${x} is not a finite number > 0`;
-        break;
-      default:
-        return `'${name}' should be a number`;
-    }
-  }
-  if (kind === 'distribution') {
-    const dev = sumDeviation(v as number[]);
-    const slack = distributionSlack(v.length, precision);
-    if (!(dev <= slack)) return `'${name}' is not a distribution: |Σ${name} − 1| = ${dev} > γ_${v.length + 1} = ${slack}`;
-  }
-  return null;
-}
-
-function argProblem(p: ParamDomain, v: unknown, precision: 'float64' | 'float32'): string | null {
-  switch (p.kind) {
-    case 'finite':
-      return typeof v === 'number' && Number.isFinite(v) ? null : `'${p.name}' = ${String(v)} is not a finite number`;
-    case 'positive':
-      return typeof v === 'number' && Number.isFinite(v) && v > 0 ? null : `'${p.name}' = ${String(v)} is not a finite number > 0`;
-    default:
-      return vectorProblem(p.name, v, p.kind, precision);
-  }
-}
-
-/** Is `v` a distribution in the sense of the contract (kind `distribution`)? */
-export function isDistribution(v: readonly number[], precision: 'float64' | 'float32' = 'float64'): boolean {
-  return vectorProblem('v', v, 'distribution', precision) === null;
-}
-
-/**
- * Is the call fn(...args) inside the contract's domain of fn? `{ ok: false, reason }` names the
- * argument and what is wrong (the first fault found). An unknown function is outside every domain.
- */
-export function inDomain(fn: string, args: readonly unknown[], precision: 'float64' | 'float32' = 'float64'): DomainVerdict {
-  const dom = CONTRACT_DOMAINS[fn];
-  if (!dom) return { ok: false, reason: `'${fn}' is not a contract function` };
-  if (args.length !== dom.params.length) return { ok: false, reason: `${fn} takes ${dom.params.length} arguments, got ${args.length}` };
-  for (let i = 0; i < dom.params.length; i++) {
-    const r = argProblem(dom.params[i]!, args[i], precision);
-    if (r !== null) return { ok: false, reason: r };
-  }
-  if (dom.sameLength.length > 1) {
-    const idx = (name: string) => dom.params.findIndex((p) => p.name === name);
-    const first = dom.sameLength[0]!;
-    const n = (args[idx(first)] as unknown[]).length;
-    for (const name of dom.sameLength.slice(1)) {
-      const m = (args[idx(name)] as unknown[]).length;
-      if (m !== n) return { ok: false, reason: `'${name}' has length ${m}, '${first}' has length ${n}` };
-    }
-  }
-  if (dom.extra) {
-    const r = dom.extra.check(args);
-    if (r !== null) return { ok: false, reason: r };
-  }
-  return { ok: true };
+/** The signature of `fn` as text: `kl(p, q)`, `posterior(logJoint) → number[]`. */
+export function signature(fn: ContractFunction): string {
+  const e: ContractEntry = CONTRACT[fn];
+  return `${fn}(${e.params.map((p) => p.name).join(', ')})${e.result === 'vector' ? ' → number[]' : ''}`;
 }

@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { FUNCTION_CASES, MIN_PER_CLASS, perClassMinimum, stratifiedCases } from '../src/harness/cases';
 import { DETERMINISM_EVERY, runAgreement } from '../src/harness/run';
 import { kernels } from '../src/kernels';
-import { inDomain } from '../src/contract';
+import { inDomain } from '../src/numeric/domain';
 
 const RUNS = 200; // klcheck check's default --runs
 

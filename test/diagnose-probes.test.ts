@@ -8,7 +8,7 @@ import test from 'ava';
 import { runAgreement } from '../src/harness/run';
 import { runTheorems } from '../src/harness/theorems';
 import { inProcessCandidate, CandidateHandle } from '../src/harness/candidate';
-import { inDomain } from '../src/contract';
+import { inDomain } from '../src/numeric/domain';
 import { THEOREMS } from '../properties';
 import { candidateProbe, diagnose, diagnoseWithProbes, Diagnosis } from '../src/harness/diagnose';
 import * as ref from '../src/reference';

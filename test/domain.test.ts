@@ -12,8 +12,11 @@ import test from 'ava';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import { CONTRACT_DOMAINS, distributionSlack, inDomain, isDistribution } from '../src/contract';
-import { CONTRACT_FUNCTIONS, inProcessCandidate } from '../src/harness/candidate';
+import { CONTRACT_DOMAINS, distributionSlack, inDomain, isDistribution } from '../src/numeric/domain';
+import { inProcessCandidate } from '../src/harness/candidate';
+import { CONTRACT, CONTRACT_FUNCTIONS, ContractEntry, INVALID_TARGETS } from '../src/contract';
+import { INVALID_TARGET_OF } from '../src/harness/robustness';
+import { STANDARD_C, STRICT_ULPS, VECTOR_VALUED } from '../src/numeric/accuracy';
 import { FUNCTION_CASES } from '../src/harness/cases';
 import { runAgreement } from '../src/harness/run';
 import { evaluateTheoremCheck, runTheorems, TheoremDomainError } from '../src/harness/theorems';
@@ -32,15 +35,22 @@ const u = 2 ** -53;
 // -------------------------------------------------------------------------------------------------
 // The table
 
-test('the domain table covers every contract function and the agreement checks\' functions', (t) => {
-  for (const fn of Object.keys(CONTRACT_FUNCTIONS)) {
-    t.truthy(CONTRACT_DOMAINS[fn], fn);
-    t.deepEqual(CONTRACT_DOMAINS[fn]!.params.map((p) => p.name), [...CONTRACT_FUNCTIONS[fn]!], fn);
+test('one contract table: the domains, the cases, the invalid-input targets, the accuracy constants, the kernels and the reference all derive from it', (t) => {
+  t.deepEqual(FUNCTION_CASES.map((c) => c.fn), [...CONTRACT_FUNCTIONS], 'every contract function has cases, in the table\'s order');
+  for (const fn of CONTRACT_FUNCTIONS) {
+    const e: ContractEntry = CONTRACT[fn];
+    t.deepEqual(CONTRACT_DOMAINS[fn]!.params, e.params, fn);
+    t.deepEqual(FUNCTION_CASES.find((c) => c.fn === fn)!.params, e.params.map((p) => p.name), fn);
+    t.is<string | undefined, string | undefined>(INVALID_TARGET_OF[fn], e.invalidTarget ?? undefined, fn);
+    if (e.invalidTarget !== null) t.true(INVALID_TARGETS.includes(e.invalidTarget), fn);
+    t.is(STANDARD_C[fn], e.standardC, fn);
+    t.is(STRICT_ULPS[fn], e.strict.ulps, fn);
+    t.is(VECTOR_VALUED.has(fn), e.result === 'vector', fn);
+    t.is(typeof (kernels as Record<string, unknown>)[fn], 'function', `kernel ${fn}`);
+    t.is(typeof (ref as Record<string, unknown>)[fn], 'function', `reference ${fn}`);
+    t.is((kernels as Record<string, (...a: unknown[]) => unknown>)[fn]!.length, e.params.length, `kernel ${fn} arity`);
   }
-  for (const c of FUNCTION_CASES) {
-    t.truthy(CONTRACT_DOMAINS[c.fn], c.fn);
-    t.deepEqual(CONTRACT_DOMAINS[c.fn]!.params.map((p) => p.name), [...c.params], c.fn);
-  }
+  t.deepEqual(Object.keys(CONTRACT_DOMAINS), [...CONTRACT_FUNCTIONS]);
 });
 
 test('inDomain, from both sides: distributions within γ_{n+1}, not masses; the other kinds', (t) => {

@@ -2,9 +2,10 @@ import fc from 'fast-check';
 import type { InvalidReason } from '../numeric/errors';
 import { badOption } from './_internal/building';
 import { dyadicNormalize } from './_internal/exact';
+import { INVALID_TARGETS, InvalidTarget } from '../contract';
 
 /**
- * The call signatures {@link invalidInput} produces arguments for, with the argument names klcheck's
+ * The call signatures {@link invalidInput} produces arguments for (the contract's list, src/contract.ts), with the argument names klcheck's
  * functions use (and name in their `InvalidInputError`):
  *
  * | target         | args                         | for                                             |
@@ -16,8 +17,8 @@ import { dyadicNormalize } from './_internal/exact';
  * | `latent`       | [logJoint, q]                | elbo                                            |
  * | `gaussian`     | [mu1, sigma1, mu2, sigma2]   | klNormal                                        |
  */
-export const INVALID_TARGETS = ['vector', 'pair', 'logJoint', 'posterior', 'latent', 'gaussian'] as const;
-export type InvalidTarget = (typeof INVALID_TARGETS)[number];
+export { INVALID_TARGETS };
+export type { InvalidTarget };
 
 /**
  * One call with exactly one fault. `argument` and `index` say where it is (index `null` when the

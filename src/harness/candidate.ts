@@ -5,18 +5,6 @@
  * a CallResult describing that, so the run goes on and the report is written.
  */
 
-/** The functions of the contract (docs/contract.md), with their parameter names. */
-export const CONTRACT_FUNCTIONS: Readonly<Record<string, readonly string[]>> = {
-  entropy: ['p'],
-  crossEntropy: ['p', 'q'],
-  kl: ['p', 'q'],
-  negEntropy: ['p'],
-  negEntropyGradient: ['q'],
-  logEvidence: ['logJoint'],
-  elbo: ['logJoint', 'q'],
-  klNormal: ['mu1', 'sigma1', 'mu2', 'sigma2'],
-};
-
 export interface CandidateMeta {
   name: string;
   precision: 'float64' | 'float32';

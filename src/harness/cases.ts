@@ -13,7 +13,7 @@
  * Where the kernels' strict (ulps) target applies is decided by accuracy.strictApplies.
  */
 import fc from 'fast-check';
-import { CONTRACT_FUNCTIONS } from './candidate';
+import { CONTRACT, CONTRACT_FUNCTIONS, ContractFunction } from '../contract';
 import {
   ANY_PAIR_WEIGHTS, anyPair, distribution, DISTRIBUTION_SHAPE_WEIGHTS, DISTRIBUTION_SHAPES, GAUSSIAN_RELATION_WEIGHTS,
   GAUSSIAN_RELATIONS, gaussianPair, LATENT_KIND_WEIGHTS, LATENT_KINDS, LATENT_SHAPE_WEIGHTS, LATENT_SHAPES, latentModel,
@@ -113,23 +113,28 @@ const diagClasses: CaseClass[] = GAUSSIAN_RELATIONS.map((r) => labelled(r, GAUSS
     return [gs.map((g) => g.mu1), gs.map((g) => g.sigma1), gs.map((g) => g.mu2), gs.map((g) => g.sigma2)];
   })));
 
-function spec(fn: string, params: string[], classes: CaseClass[]): FunctionCases {
-  return { fn, params, classes, arbitrary: fc.oneof(...classes.map((c) => ({ arbitrary: c.arbitrary, weight: c.weight }))) };
+/** The cases of `fn`: its parameters are the contract table's (src/contract.ts). */
+function spec(fn: ContractFunction, classes: readonly CaseClass[]): FunctionCases {
+  return { fn, params: CONTRACT[fn].params.map((p) => p.name), classes, arbitrary: fc.oneof(...classes.map((c) => ({ arbitrary: c.arbitrary, weight: c.weight }))) };
 }
 
-export const FUNCTION_CASES: readonly FunctionCases[] = [
-  spec('kl', ['p', 'q'], klClasses),
-  spec('crossEntropy', ['p', 'q'], klClasses),
-  spec('generalizedKl', ['p', 'q'], [...pairClasses, ...unnormalizedClasses]),
-  spec('entropy', ['p'], distClasses),
-  spec('negEntropy', ['p'], distClasses),
-  spec('negEntropyGradient', ['q'], distClasses),
-  spec('logEvidence', ['logJoint'], latentClasses),
-  spec('posterior', ['logJoint'], latentClasses),
-  spec('elbo', ['logJoint', 'q'], elboClasses),
-  spec('klNormal', ['mu1', 'sigma1', 'mu2', 'sigma2'], gaussClasses),
-  spec('klNormalDiag', ['mu1', 'sigma1', 'mu2', 'sigma2'], diagClasses),
-];
+/** The generator classes of every contract function (the type makes a function without cases a compile error). */
+const CLASSES: { readonly [F in ContractFunction]: readonly CaseClass[] } = {
+  kl: klClasses,
+  crossEntropy: klClasses,
+  generalizedKl: [...pairClasses, ...unnormalizedClasses],
+  entropy: distClasses,
+  negEntropy: distClasses,
+  negEntropyGradient: distClasses,
+  logEvidence: latentClasses,
+  posterior: latentClasses,
+  elbo: elboClasses,
+  klNormal: gaussClasses,
+  klNormalDiag: diagClasses,
+};
+
+/** The cases of every contract function, in the contract table's order (the order the check runs them). */
+export const FUNCTION_CASES: readonly FunctionCases[] = CONTRACT_FUNCTIONS.map((fn) => spec(fn, CLASSES[fn]));
 
 /**
  * The arbitrary of one run of `runs` cases: the stratified prefix, then the mixture (module
@@ -168,9 +173,3 @@ class Stratified extends fc.Arbitrary<Case> {
     return arb.shrink(value, c.inner).map((v) => new fc.Value(v.value_, { k: c.k, inner: v.context }));
   }
 }
-
-/**
- * Every function klcheck checks: the contract's and the extra ones FUNCTION_CASES covers
- * (generalizedKl, posterior, klNormalDiag, …). A candidate must provide at least one.
- */
-export const CHECKED_FUNCTIONS: readonly string[] = [...new Set([...Object.keys(CONTRACT_FUNCTIONS), ...FUNCTION_CASES.map((s) => s.fn)])];

@@ -18,7 +18,7 @@
 import type Decimal from 'decimal.js';
 import * as kernels from '../kernels';
 import * as ref from '../reference';
-import { inDomain } from '../contract';
+import { inDomain } from '../numeric/domain';
 import type { CandidateHandle } from './candidate';
 
 export interface Diagnosis {

@@ -17,7 +17,7 @@ import * as path from 'node:path';
 import { ChildProcess, fork } from 'node:child_process';
 import { KlcheckError } from '../numeric/errors';
 import { CallResult, CandidateHandle, CandidateMeta } from './candidate';
-import { CHECKED_FUNCTIONS } from './cases';
+import { CONTRACT_FUNCTIONS } from '../contract';
 import { killGroupOf, registerGroup, unregisterGroup } from './process-groups';
 
 /** The module could not be found, loaded, or exports nothing of the contract (CLI exit code 2). */
@@ -197,8 +197,8 @@ export async function loadModuleCandidate(spec: string, opts: ModuleOptions = {}
   let declared: Partial<CandidateMeta>;
   try {
     declared = validMeta(loaded!.meta, spec);
-    if (!functions.some((f) => CHECKED_FUNCTIONS.includes(f))) {
-      throw new CandidateLoadError(`'${spec}' exports none of the contract functions (${CHECKED_FUNCTIONS.join(', ')}); found: ${functions.join(', ') || 'nothing'}`);
+    if (!functions.some((f) => (CONTRACT_FUNCTIONS as readonly string[]).includes(f))) {
+      throw new CandidateLoadError(`'${spec}' exports none of the contract functions (${CONTRACT_FUNCTIONS.join(', ')}); found: ${functions.join(', ') || 'nothing'}`);
     }
   } catch (e) {
     if (host) stop(host);

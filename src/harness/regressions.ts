@@ -17,7 +17,7 @@ import { KlcheckError } from '../numeric/errors';
 import { decodeNonFinite, encodeNonFinite, JsonDepthError } from '../numeric/wire';
 import type { Theorem } from '../theorem';
 import { storedInstanceProblem } from './theorems';
-import { CONTRACT_DOMAINS } from '../contract';
+import { CONTRACT_DOMAINS } from '../numeric/domain';
 import { FUNCTION_CASES } from './cases';
 import { asHandle, Candidate, evaluateCase, PropertyResult, RunOptions, describeFailure } from './run';
 import { diagnose } from './diagnose';

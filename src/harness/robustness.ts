@@ -20,21 +20,18 @@ import fc from 'fast-check';
 import type { Mode } from '../numeric/accuracy';
 import { InvalidCase, InvalidTarget, invalidInput } from '../generators';
 import { CandidateHandle } from './candidate';
+import { CONTRACT, CONTRACT_FUNCTIONS, INVALID_TARGETS } from '../contract';
 import { asHandle, Candidate, interruptParams, PropertyResult } from './run';
 
-/** The invalidInput target of each contract function (klNormalDiag has none: its vectors are parameters). */
-export const INVALID_TARGET_OF: Readonly<Record<string, InvalidTarget>> = {
-  entropy: 'vector',
-  negEntropy: 'vector',
-  negEntropyGradient: 'vector',
-  kl: 'pair',
-  crossEntropy: 'pair',
-  generalizedKl: 'pair',
-  logEvidence: 'logJoint',
-  posterior: 'posterior',
-  elbo: 'latent',
-  klNormal: 'gaussian',
-};
+/**
+ * The invalidInput target of each contract function (the contract table's; klNormalDiag has none:
+ * its vectors are parameters), grouped by target in INVALID_TARGETS order — the order the
+ * `invalid:<fn>` properties run and are reported in.
+ */
+export const INVALID_TARGET_OF: Readonly<Record<string, InvalidTarget>> = Object.fromEntries(
+  CONTRACT_FUNCTIONS.flatMap((fn) => { const t: InvalidTarget | null = CONTRACT[fn].invalidTarget; return t === null ? [] : [[fn, t] as const]; })
+    .sort((a, b) => INVALID_TARGETS.indexOf(a[1]) - INVALID_TARGETS.indexOf(b[1])),
+);
 
 export type InvalidOutcome = 'throws' | 'nan' | 'silent' | 'other';
 

@@ -52,7 +52,7 @@ import { statSync } from 'node:fs';
 import { KlcheckError } from '../numeric/errors';
 import type { CallResult, CandidateHandle, CandidateMeta } from './candidate';
 import { killGroupOf, registerGroup, unregisterGroup } from './process-groups';
-import { CHECKED_FUNCTIONS } from './cases';
+import { CONTRACT_FUNCTIONS } from '../contract';
 
 export interface SubprocessOptions {
   /** Per-call timeout in ms, counted from when the request is written (default 10000). */
@@ -654,9 +654,9 @@ function parseDescribe(command: string, value: unknown): { meta: CandidateMeta; 
   const base = d.base === undefined || d.base === 'e' ? 'e' : d.base === 2 || d.base === '2' ? 2 : d.base === 10 || d.base === '10' ? 10 : undefined;
   if (base === undefined) throw bad('has a "base" other than "e", 2 or 10');
   const functions = [...new Set(d.functions as string[])];
-  if (!functions.some((f) => CHECKED_FUNCTIONS.includes(f))) {
+  if (!functions.some((f) => (CONTRACT_FUNCTIONS as readonly string[]).includes(f))) {
     const listed = functions.length === 0 ? 'none' : functions.slice(0, 20).map((f) => JSON.stringify(f.length > 60 ? `${f.slice(0, 60)}…` : f)).join(', ') + (functions.length > 20 ? `, … (${functions.length} in all)` : '');
-    throw new CandidateStartError(command, `its describe answer lists no function klcheck checks (it listed: ${listed}); expected at least one of ${CHECKED_FUNCTIONS.join(', ')}`);
+    throw new CandidateStartError(command, `its describe answer lists no function klcheck checks (it listed: ${listed}); expected at least one of ${CONTRACT_FUNCTIONS.join(', ')}`);
   }
   return { meta: { name, precision, base }, functions };
 }

@@ -38,7 +38,7 @@ import type Decimal from 'decimal.js';
 import { judge } from '../numeric/accuracy';
 import { reference } from '../reference';
 import { candidateProbe, diagnose, diagnoseWithProbes, Diagnosis, Probe } from './diagnose';
-import { inDomain } from '../contract';
+import { inDomain } from '../numeric/domain';
 import { kernels } from '../kernels';
 import { notFullyShrunk, shrinkBudget } from './shrink-budget';
 

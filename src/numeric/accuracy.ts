@@ -22,6 +22,7 @@
 import Decimal from 'decimal.js';
 import { decimalContext } from './context';
 import { bitLength, dyadicToDecimal, toDecimal, toDyadic } from './exact';
+import { CONTRACT, CONTRACT_FUNCTIONS, ContractEntry, isContractFunction, StrictWhere } from '../contract';
 
 export type Precision = 'float64' | 'float32';
 export type Mode = 'standard' | 'strict';
@@ -41,42 +42,18 @@ export function gamma(n: number, u: number): number {
 /**
  * The constant c of each standard bound: the number of roundings (in units of u, counting a
  * library log/exp at 2u, i.e. one ulp) that one term of the worst accepted formula suffers.
- * Derived in docs/accuracy.md, §2.
+ * Derived in docs/accuracy.md, §2; the values are the contract table's (src/contract.ts, `standardC`).
  */
-export const STANDARD_C: Readonly<Record<string, number>> = {
-  kl: 4, // log p − log q: 2u|ln p| + 2u|ln q| + u|L| (subtraction) + u|pL| (product)
-  generalizedKl: 4,
-  entropy: 4, // p·log p: 2u|ln p| (log) + u (product), +1 for normalising first
-  negEntropy: 4,
-  crossEntropy: 4,
-  negEntropyGradient: 4, // 2u|ln q| + u|1 + ln q|
-  logEvidence: 4,
-  posterior: 4,
-  elbo: 4,
-  klNormal: 8, // ≤ 5u on the quadratic part, 4u on the logs, 2 final additions
-  klNormalDiag: 8,
-};
+export const STANDARD_C: Readonly<Record<string, number>> = Object.fromEntries(Object.entries(CONTRACT).map(([fn, e]: [string, ContractEntry]) => [fn, e.standardC]));
 
 /**
  * Strict bounds in ulps of the exact value, for our kernels (docs/accuracy.md §4 has what was
  * measured), valid where {@link strictApplies} says so: kl, generalizedKl, entropy, crossEntropy
  * and negEntropy on exactly normalised inputs (Σ = 1 exactly, e.g. entries k_i/2^m with
  * Σ k_i = 2^m) and n ≤ 10^4; logEvidence and elbo when their condition number is ≤ 2^40; the
- * others everywhere.
+ * others everywhere. The values are the contract table's (src/contract.ts, `strict`).
  */
-export const STRICT_ULPS: Readonly<Record<string, number>> = {
-  kl: 4, // measured ≤ 0.50 (analysis: ≤ 0.5 + 2^-5)
-  entropy: 4, // ≤ 0.50
-  crossEntropy: 4, // ≤ 0.50
-  negEntropy: 4, // ≤ 0.50
-  generalizedKl: 4, // ≤ 0.50
-  negEntropyGradient: 1, // ≤ 0.50 (including the doubles nearest 1/e)
-  logEvidence: 2, // ≤ 0.50 (analysis: ≤ 0.5 + 2^-41·κ, κ ≤ 2^40)
-  posterior: 1, // ≤ 0.50
-  elbo: 1, // ≤ 0.50 at κ ≤ 2^40 (analysis: ≤ 0.5 + 2^-46·κ)
-  klNormal: 1, // ≤ 0.50
-  klNormalDiag: 1, // ≤ 0.50
-};
+export const STRICT_ULPS: Readonly<Record<string, number>> = Object.fromEntries(Object.entries(CONTRACT).map(([fn, e]: [string, ContractEntry]) => [fn, e.strict.ulps]));
 
 type Vec = readonly number[];
 
@@ -134,8 +111,8 @@ export function withinSimplex(v: Vec, precision: Precision = 'float64'): boolean
   return sumDeviation(v) <= gamma(v.length + 1, PRECISION[precision].u);
 }
 
-/** The quantities whose strict target is claimed only for exactly normalised inputs. */
-const NORMALISED_STRICT = new Set(['kl', 'generalizedKl', 'entropy', 'crossEntropy', 'negEntropy']);
+/** Where the strict target of each function is claimed (the contract table's `strict.where`). */
+const strictWhere = (fn: string): StrictWhere | undefined => (isContractFunction(fn) ? (CONTRACT[fn].strict.where as StrictWhere) : undefined);
 /** Largest condition number at which the strict target of logEvidence and elbo is claimed. */
 export const STRICT_MAX_CONDITION = 2 ** 40;
 
@@ -174,15 +151,16 @@ export function conditionNumber(fn: string, args: readonly unknown[], value: num
  * exact value (used for the condition number of logEvidence and elbo).
  */
 export function strictApplies(fn: string, args: readonly unknown[], exact?: Decimal): boolean {
-  if (NORMALISED_STRICT.has(fn)) {
+  const where = strictWhere(fn);
+  if (where === 'normalised') {
     return (args as unknown[]).every((a) => Array.isArray(a) && sumsExactlyToOne(a as Vec)) && (args[0] as Vec).length <= 10000;
   }
-  if (fn === 'logEvidence' || fn === 'elbo') {
+  if (where === 'conditioned') {
     if (!exact) return false;
     if (exact.isZero()) return true; // an exact zero is structural (one entry, q = one-hot): must be exact
     return conditionNumber(fn, args, exact.toNumber()) <= STRICT_MAX_CONDITION;
   }
-  return fn in STRICT_ULPS;
+  return where === 'everywhere';
 }
 
 function vec(args: readonly unknown[], i: number, fn: string): Vec {
@@ -394,7 +372,7 @@ export function klNormalDiagBound(mu1: Vec, sigma1: Vec, mu2: Vec, sigma2: Vec, 
 }
 
 /** Functions whose value is a vector; their bounds and verdicts are per component (`index`). */
-export const VECTOR_VALUED: ReadonlySet<string> = new Set(['negEntropyGradient', 'posterior']);
+export const VECTOR_VALUED: ReadonlySet<string> = new Set(CONTRACT_FUNCTIONS.filter((fn) => CONTRACT[fn].result === 'vector'));
 
 /**
  * The standard bound of `fn` at `args` (the arguments as the kernel takes them). For vector-valued

@@ -19,10 +19,14 @@ import { decimalContext, DEFAULT_DIGITS, checkDigits } from '../numeric/context'
 import { Dy, dyAdd, dyMul, dyOf, dySub, ratDivDy, Rat } from '../numeric/dyadic';
 import { LogForm } from '../numeric/logform';
 import { diagGaussianArgs, finiteNumber, logJointVector, positiveNumber, probabilityVector, sameLength, Vector } from '../numeric/validate';
-import type { ReferenceOptions } from './api';
 import { logEvidenceRounded, posteriorValues } from './latent';
+import type { ReferenceOf } from '../contract';
 
-export type { ReferenceOptions } from './api';
+/** Options of every reference function. */
+export interface ReferenceOptions {
+  /** Significant digits of the result, 10..1000. Default 40. */
+  digits?: number;
+}
 
 function ctx(fn: string, opts?: ReferenceOptions): { digits: number; D: Decimal.Constructor } {
   const digits = opts?.digits ?? DEFAULT_DIGITS;
@@ -345,10 +349,14 @@ function neg(d: Dy): Dy {
   return { m: -d.m, e: d.e };
 }
 
-/** Convenience: the reference as an object (for harness code that looks functions up by name). */
+/**
+ * Convenience: the reference as an object (for harness code that looks functions up by name): every
+ * contract function with the contract table's signature (src/contract.ts, ReferenceOf), and
+ * bregmanNegEntropy, which is the reference's own.
+ */
 export const reference = {
   entropy, crossEntropy, kl, generalizedKl, negEntropy, negEntropyGradient, bregmanNegEntropy,
   logEvidence, elbo, posterior, klNormal, klNormalDiag,
-};
+} satisfies ReferenceOf & { bregmanNegEntropy: typeof bregmanNegEntropy };
 
 export type { Rat };
