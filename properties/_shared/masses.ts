@@ -34,7 +34,7 @@ import { judge, strictApplies } from '../../src/numeric/accuracy';
 import { decimalContext } from '../../src/numeric/context';
 import { Dy, DY_ZERO, dyAdd, dyOf } from '../../src/numeric/dyadic';
 import { bitLength, dyadicToDecimal, toDecimal } from '../../src/numeric/exact';
-import { isDistribution } from '../../src/contract';
+import { isDistribution } from '../../src/numeric/domain';
 import { lnDecimal } from '../../src/theorem';
 
 /** Digits of the reference values used here, and the working context (guard digits). */
