@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadModuleCandidate } from '../src/harness/module';
-import { runAgreement } from '../src/harness/run';
+import { runAgreement } from '../src/harness/agreement';
 import { loadRegressionFile } from '../src/harness/regressions';
 import { runCli } from './support/cli';
 

@@ -3,7 +3,7 @@
  * implementation of test/support/corner-bugs.ts fails its agreement run at five seeds.
  */
 import test from 'ava';
-import { runAgreement } from '../src/harness/run';
+import { runAgreement } from '../src/harness/agreement';
 import { kernels } from '../src/kernels';
 import { crossEntropyProductForm, generalizedKlDroppingMasses, klNormalSquares, klRandomOrder, logEvidenceNoShift } from './support/corner-bugs';
 

@@ -7,7 +7,7 @@
 import test from 'ava';
 import fc from 'fast-check';
 import { FUNCTION_CASES, MIN_PER_CLASS, perClassMinimum, stratifiedCases } from '../src/harness/cases';
-import { DETERMINISM_EVERY, runAgreement } from '../src/harness/run';
+import { DETERMINISM_EVERY, runAgreement } from '../src/harness/agreement';
 import { kernels } from '../src/kernels';
 import { inDomain } from '../src/numeric/domain';
 

@@ -5,7 +5,7 @@
  * the wrong one; and every probe the diagnosis makes is inside the contract's domain.
  */
 import test from 'ava';
-import { runAgreement } from '../src/harness/run';
+import { runAgreement } from '../src/harness/agreement';
 import { runTheorems } from '../src/harness/theorems';
 import { inProcessCandidate, CandidateHandle } from '../src/harness/candidate';
 import { inDomain } from '../src/numeric/domain';

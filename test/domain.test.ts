@@ -18,7 +18,7 @@ import { CONTRACT, CONTRACT_FUNCTIONS, ContractEntry, INVALID_TARGETS } from '..
 import { INVALID_TARGET_OF } from '../src/harness/robustness';
 import { STANDARD_C, STRICT_ULPS, VECTOR_VALUED } from '../src/numeric/accuracy';
 import { FUNCTION_CASES } from '../src/harness/cases';
-import { runAgreement } from '../src/harness/run';
+import { runAgreement } from '../src/harness/agreement';
 import { evaluateTheoremCheck, runTheorems, TheoremDomainError } from '../src/harness/theorems';
 import { loadModuleCandidate } from '../src/harness/module';
 import { kernels } from '../src/kernels';

@@ -5,7 +5,7 @@
 import test from 'ava';
 import * as path from 'node:path';
 import { loadModuleCandidate } from '../src/harness/module';
-import { runAgreement } from '../src/harness/run';
+import { runAgreement } from '../src/harness/agreement';
 import * as ref from '../src/reference';
 import { judge } from '../src/numeric/accuracy';
 import type { Diagnosis } from '../src/harness/diagnose';

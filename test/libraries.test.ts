@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import * as path from 'node:path';
 import { MIN_NORMAL, pair, PairRelation } from '../src/generators';
 import { loadModuleCandidate, ModuleCandidate } from '../src/harness/module';
-import { evaluateCase, runAgreement, RunOptions } from '../src/harness/run';
+import { evaluateCase, runAgreement, RunOptions } from '../src/harness/agreement';
 import type { Case, FunctionCases } from '../src/harness/cases';
 import * as ref from '../src/reference';
 import { diagnose } from '../src/harness/diagnose';

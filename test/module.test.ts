@@ -65,7 +65,7 @@ test('after too many restarts, calls give up instead of looping', async (t) => {
   await c.close();
 });
 
-import { runAgreement } from '../src/harness/run';
+import { runAgreement } from '../src/harness/agreement';
 import { runCli } from './support/cli';
 
 const cli = runCli;

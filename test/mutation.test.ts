@@ -5,7 +5,7 @@
  * same runs (so the property is not simply rejecting everything).
  */
 import test from 'ava';
-import { runAgreement, RunOptions } from '../src/harness/run';
+import { runAgreement, RunOptions } from '../src/harness/agreement';
 import { kernels } from '../src/kernels';
 import * as ref from '../src/reference';
 import { judge } from '../src/numeric/accuracy';

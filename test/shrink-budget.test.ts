@@ -5,7 +5,7 @@
  */
 import test from 'ava';
 import { DEFAULT_SHRINK_BUDGET, shrinkBudget } from '../src/harness/shrink-budget';
-import { runAgreement, RunOptions } from '../src/harness/run';
+import { runAgreement, RunOptions } from '../src/harness/agreement';
 import { runTheorems } from '../src/harness/theorems';
 import { kernels } from '../src/kernels';
 import { judge } from '../src/numeric/accuracy';

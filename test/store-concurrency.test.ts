@@ -12,7 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { FileLockError, withFileLock } from '../src/harness/file-lock';
 import { loadRegressionFile, saveFailures } from '../src/harness/regressions';
-import type { PropertyResult } from '../src/harness/run';
+import type { PropertyResult } from '../src/harness/result';
 import { runCli } from './support/cli';
 
 const ROOT = path.join(__dirname, '..');

@@ -12,7 +12,7 @@ import fc from 'fast-check';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CandidateStartError, encodeRequest, decodeResult, parseJsonLine, startSubprocessCandidate, SubprocessCandidateHandle, SubprocessOptions } from '../src/harness/subprocess';
-import { runAgreement } from '../src/harness/run';
+import { runAgreement } from '../src/harness/agreement';
 import { KlcheckError } from '../src/numeric/errors';
 import { judge, standardBound } from '../src/numeric/accuracy';
 import * as ref from '../src/reference';

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { summarize, EXIT_CODE, RunVerdict } from '../src/report/console';
-import type { PropertyResult } from '../src/harness/run';
+import type { PropertyResult } from '../src/harness/result';
 import { runCli } from './support/cli';
 
 const result = (status: PropertyResult['status'], extra: Partial<PropertyResult> = {}): PropertyResult => ({

@@ -14,7 +14,7 @@ import fc from 'fast-check';
 import type Decimal from 'decimal.js';
 import { pair, PAIR_RELATIONS, PairRelation } from '../../src/generators';
 import { loadModuleCandidate } from '../../src/harness/module';
-import { evaluateCase, RunOptions } from '../../src/harness/run';
+import { evaluateCase, RunOptions } from '../../src/harness/agreement';
 import type { FunctionCases, Case } from '../../src/harness/cases';
 import { diagnose } from '../../src/harness/diagnose';
 import { reference } from '../../src/reference';

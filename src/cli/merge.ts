@@ -15,7 +15,7 @@ import { reportSummary, serializeReport } from '../report/json';
 import { formatConsole, summarize } from '../report/console';
 import { toJUnit } from '../report/junit';
 import { writeHtmlReport } from '../report/html';
-import type { PropertyResult } from '../harness/run';
+import type { PropertyResult } from '../harness/result';
 
 function readReport(file: string): JsonReport {
   let j: JsonReport;

@@ -88,3 +88,17 @@ export function inProcessCandidate(
     async close() {},
   };
 }
+
+export type CandidateFn = (...args: never[]) => unknown;
+/** A plain map of functions (wrapped in-process), or a candidate handle. */
+export type Candidate = Readonly<Record<string, CandidateFn | undefined>> | CandidateHandle;
+
+function isHandle(c: Candidate): c is CandidateHandle {
+  return typeof (c as CandidateHandle).call === 'function' && Array.isArray((c as CandidateHandle).functions);
+}
+
+/** A candidate as a handle (plain maps are wrapped in-process, float64, natural logs). */
+export function asHandle(c: Candidate): CandidateHandle {
+  if (isHandle(c)) return c;
+  return inProcessCandidate(c as Record<string, unknown>, { name: 'in-process functions', precision: 'float64', base: 'e' }, 'module', 'in-process');
+}

@@ -6,7 +6,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import * as path from 'node:path';
-import type { PropertyResult } from './run';
+import type { PropertyResult } from './result';
 import type { CandidateSpec } from './open';
 import { Task, TaskOptions, taskProperty } from './tasks';
 import { KlcheckError } from '../numeric/errors';

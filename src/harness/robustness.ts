@@ -21,7 +21,9 @@ import type { Mode } from '../numeric/accuracy';
 import { InvalidCase, InvalidTarget, invalidInput } from '../generators';
 import { CandidateHandle } from './candidate';
 import { CONTRACT, CONTRACT_FUNCTIONS, INVALID_TARGETS } from '../contract';
-import { asHandle, Candidate, interruptParams, PropertyResult } from './run';
+import { asHandle, Candidate } from './candidate';
+import { interruptParams } from './stop';
+import { PropertyResult } from './result';
 
 /**
  * The invalidInput target of each contract function (the contract table's; klNormalDiag has none:

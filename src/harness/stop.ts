@@ -98,3 +98,8 @@ export function stopPlugin(): fc.Plugin<unknown> {
     },
   });
 }
+
+/** fast-check parameters that stop drawing cases at the deadline or on a stop request (src/harness/stop.ts); the cases run so far are kept. */
+export function interruptParams(deadline: number | undefined): { plugins: fc.Plugin<unknown>[] } {
+  return { plugins: [stopPlugin(), ...(deadline === undefined ? [] : [fc.interruptAfterTimeLimit(Math.max(1, deadline - Date.now()))])] };
+}

@@ -11,7 +11,8 @@
 import type { Theorem } from '../theorem';
 import { FUNCTION_CASES } from './cases';
 import { CandidateHandle } from './candidate';
-import { PropertyResult, RunOptions, runAgreement } from './run';
+import { PropertyResult } from './result';
+import { RunOptions, runAgreement } from './agreement';
 import { INVALID_TARGET_OF, runRobustness } from './robustness';
 import { runTheorems } from './theorems';
 import { KlcheckError } from '../numeric/errors';

@@ -25,14 +25,17 @@
  * its arguments may be built from a placeholder, and the pass is discarded anyway (the final pass,
  * with every answer known, is checked in full).
  *
- * Layering: like run.ts, this module never imports properties/; the CLI passes the theorems in.
+ * Layering: like agreement.ts, this module never imports properties/; the CLI passes the theorems in.
  */
 import { confirmFailure, confirmationWords } from './confirm';
 import fc from 'fast-check';
 import type { Theorem } from '../theorem';
 import type { Mode } from '../numeric/accuracy';
 import { CallResult, CandidateHandle } from './candidate';
-import { Candidate, asHandle, interruptParams, PropertyResult, toNats } from './run';
+import { Candidate, asHandle } from './candidate';
+import { interruptParams } from './stop';
+import { PropertyResult } from './result';
+import { toNats } from './agreement';
 import type { StoredTheoremFailure } from './regressions';
 import type Decimal from 'decimal.js';
 import { judge } from '../numeric/accuracy';

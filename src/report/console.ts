@@ -1,5 +1,5 @@
 /** The console summary: one line per property, then each failure with its counterexample. */
-import type { PropertyResult } from '../harness/run';
+import type { PropertyResult } from '../harness/result';
 
 /**
  * The verdict of a run, and its exit code:

@@ -12,7 +12,7 @@
  */
 import { writeFileAtomic } from '../harness/atomic-write';
 import type { JsonReport } from './json';
-import type { ClassStats, PropertyResult } from '../harness/run';
+import type { ClassStats, PropertyResult } from '../harness/result';
 import { FUNCTION_CASES } from '../harness/cases';
 import { kernels } from '../kernels';
 import { xmlSafe } from './junit';

@@ -3,7 +3,7 @@
  * the timing fields (`durationMs`, `generatedAt`). Non-finite numbers are the strings "Infinity",
  * "-Infinity", "NaN".
  */
-import type { PropertyResult } from '../harness/run';
+import type { PropertyResult } from '../harness/result';
 import type { CandidateHandle } from '../harness/candidate';
 import { summarize, Summary, RunVerdict } from './console';
 import { encodeNonFinite } from '../numeric/wire';

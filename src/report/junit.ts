@@ -3,7 +3,7 @@
  * carries the message, the diagnosis class as its type, and the counterexample in its body.
  */
 import { create } from 'xmlbuilder2';
-import type { PropertyResult } from '../harness/run';
+import type { PropertyResult } from '../harness/result';
 
 /** XML 1.0 forbids most control characters; candidates' messages may contain anything. */
 export function xmlSafe(s: string): string {

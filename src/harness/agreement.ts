@@ -1,5 +1,5 @@
 /**
- * The check run: for each function, draw cases, evaluate the candidate and the reference, and judge
+ * The agreement runner (`agreement:<fn>`): for each function, draw cases, evaluate the candidate and the reference, and judge
  * the candidate under the accuracy model. A failing case is shrunk by fast-check to the smallest
  * input that still fails, and reported with the reference value, the candidate value, the error in
  * ulps / bits and the bound.
@@ -7,29 +7,16 @@
  * Layering: this module knows candidates only as a name → function map; it never imports properties/.
  */
 import { confirmFailure, confirmationWords } from './confirm';
-import { stopPlugin } from './stop';
+import { interruptParams } from './stop';
 import fc from 'fast-check';
 import type Decimal from 'decimal.js';
-import { judge, judgeVector, Mode, Precision, strictApplies, Verdict } from '../numeric/accuracy';
+import { judge, judgeVector, Mode, Precision, strictApplies } from '../numeric/accuracy';
 import { reference } from '../reference';
 import { FUNCTION_CASES, FunctionCases, stratifiedCases } from './cases';
-import { CandidateHandle, inProcessCandidate } from './candidate';
+import { asHandle, Candidate, CandidateHandle } from './candidate';
+import { ClassStats, Counterexample, describeFailure, PropertyResult } from './result';
 import { notFullyShrunk, shrinkBudget } from './shrink-budget';
-import { candidateProbe, diagnoseWithProbes, Diagnosis } from './diagnose';
-
-export type CandidateFn = (...args: never[]) => unknown;
-/** A plain map of functions (wrapped in-process), or a candidate handle. */
-export type Candidate = Readonly<Record<string, CandidateFn | undefined>> | CandidateHandle;
-
-function isHandle(c: Candidate): c is CandidateHandle {
-  return typeof (c as CandidateHandle).call === 'function' && Array.isArray((c as CandidateHandle).functions);
-}
-
-/** A candidate as a handle (plain maps are wrapped in-process, float64, natural logs). */
-export function asHandle(c: Candidate): CandidateHandle {
-  if (isHandle(c)) return c;
-  return inProcessCandidate(c as Record<string, unknown>, { name: 'in-process functions', precision: 'float64', base: 'e' }, 'module', 'in-process');
-}
+import { candidateProbe, diagnoseWithProbes } from './diagnose';
 
 export interface RunOptions {
   seed: number;
@@ -48,78 +35,6 @@ export interface RunOptions {
   deadline?: number;
   /** Property evaluations allowed for shrinking after the first failure (src/harness/shrink-budget.ts). */
   shrinkBudget?: number;
-}
-
-/** fast-check parameters that stop drawing cases at the deadline or on a stop request (src/harness/stop.ts); the cases run so far are kept. */
-export function interruptParams(deadline: number | undefined): { plugins: fc.Plugin<unknown>[] } {
-  return { plugins: [stopPlugin(), ...(deadline === undefined ? [] : [fc.interruptAfterTimeLimit(Math.max(1, deadline - Date.now()))])] };
-}
-
-export interface Counterexample {
-  args: unknown[];
-  label: string;
-  reference: string | string[];
-  candidate: unknown;
-  verdict?: Verdict;
-  /** Component index for vector-valued functions. */
-  index?: number;
-  error?: string;
-}
-
-export interface PropertyResult {
-  property: string;
-  fn: string;
-  /**
-   * 'skipped': not applicable, with the reason (a missing function, a float32 candidate for a
-   * theorem); 'not-run': applicable, but the time limit (--time-limit) was reached before its first case.
-   */
-  status: 'passed' | 'failed' | 'skipped' | 'not-run';
-  /** Passed on the cases that ran, but the time limit stopped it before all of them (`runs` says how many ran). */
-  cutShort?: boolean;
-  runs: number;
-  /** How many of the runs were also held to the strict (ulps) target. */
-  strictRuns: number;
-  /** Largest error seen, in bits (Herbie's log2(ulps + 1)), over passing finite cases. */
-  worstBits: number;
-  /** Largest absError / bound ratio seen under the standard bound. */
-  worstRatio: number;
-  counterexample: Counterexample | null;
-  /** The bug class, where the evidence allows (src/harness/diagnose.ts). */
-  diagnosis?: Diagnosis;
-  message: string;
-  /** Shrink steps fast-check took. */
-  shrinks?: number;
-  /** The shrink budget ran out: the counterexample is the smallest found, not fully shrunk. */
-  notFullyShrunk?: boolean;
-  /** The failure did not reproduce: its input passed when run again (src/harness/confirm.ts). Still a failure. */
-  flaky?: boolean;
-  /**
-   * Agreement results: statistics per generator class (the case label of src/harness/cases.ts, e.g.
-   * 'mismatch', 'n=5-64', 'd=3'), keys sorted. Collected by the same rule as worstBits — from the
-   * drawn cases up to and including the first failure, never from shrink steps — so the same seed
-   * gives the same numbers, and Σ runs over the classes is `runs`. Per class: `runs` cases drawn,
-   * `failures` of them failing (at most one in all: the run stops at the first failure and shrinks),
-   * `worstBits` / `meanBits` the largest / mean error in bits over its passing cases (0 when none
-   * passed); the largest `worstBits` over the classes is the result's worstBits.
-   */
-  classes?: Record<string, ClassStats>;
-  /**
-   * Theorem results: how many drawn instances produced a note — what float64 inputs do to the exact
-   * statement (e.g. a float-normalised near-equal pair whose exact KL is −1e-16) — and the first few.
-   * Notes are reports, never failures.
-   */
-  notes?: { count: number; first: { description: string; note: string }[] };
-  /** Invalid-input results (`invalid:<fn>`): what the candidate did with each kind of invalid call (src/harness/robustness.ts). */
-  invalid?: { throws: number; nan: number; silent: number; other: number; examples: Partial<Record<'throws' | 'nan' | 'silent' | 'other', { input: string; did: string }>> };
-  durationMs: number;
-}
-
-/** Statistics of one generator class (see PropertyResult.classes). */
-export interface ClassStats {
-  runs: number;
-  worstBits: number;
-  meanBits: number;
-  failures: number;
 }
 
 /** Accumulates per-class statistics; `result()` gives them with sorted keys and means. */
@@ -331,14 +246,4 @@ export async function runAgreement(candidateIn: Candidate, opts: RunOptions): Pr
     }
   }
   return results;
-}
-
-export function describeFailure(fn: string, cx: Counterexample | undefined): string {
-  if (!cx) return `${fn} disagrees with the reference`;
-  if (cx.error) return `${fn}: ${cx.error}`;
-  const v = cx.verdict;
-  if (!v) return `${fn} disagrees with the reference`;
-  if (v.reason === 'beyond standard bound') return `${fn}: error ${v.absError.toExponential(3)} exceeds the standard bound ${v.bound.toExponential(3)} (${v.ulps.toPrecision(3)} ulps, ${v.bits.toFixed(1)} bits)`;
-  if (v.reason === 'beyond strict bound') return `${fn}: ${v.ulps.toPrecision(3)} ulps (${v.bits.toFixed(1)} bits) beyond the strict bound`;
-  return `${fn}: ${v.reason}`;
 }
