@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { allTasks, parseShard, selectShard, ShardError } from '../src/harness/tasks';
 import { runTasksInWorkers, WorkerPoolError } from '../src/harness/pool';
+const WORKER_ENTRY = path.join(__dirname, '..', 'src', 'cli', 'worker.js');
 import { THEOREMS } from '../properties';
 import { runCli } from './support/cli';
 
@@ -101,7 +102,7 @@ test('--workers 2 gives the same report as one thread (built-in kernels and a mo
 test('a worker that cannot open the candidate is an error, not a hang', async (t) => {
   const tasks = allTasks(['gibbs'], ['kl', 'gibbs']);
   await t.throwsAsync(
-    runTasksInWorkers(tasks, { kind: 'module', path: '/nonexistent/candidate.mjs', timeoutMs: 1000, meta: {} }, { seed: 1, runs: 5, mode: 'standard', builtin: false, precision: 'float64', base: 'e' }, 2),
+    runTasksInWorkers(WORKER_ENTRY, tasks, { kind: 'module', path: '/nonexistent/candidate.mjs', timeoutMs: 1000, meta: {} }, { seed: 1, runs: 5, mode: 'standard', builtin: false, precision: 'float64', base: 'e' }, 2),
     { instanceOf: WorkerPoolError, message: /could not open the candidate/ },
   );
 });

@@ -3,6 +3,7 @@
  * on every function, under the accuracy model. Exit 0 when everything holds, 1 on a failure.
  */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { cannotWrite, writeFileAtomic } from '../harness/atomic-write';
 import { requestStop, resetStop, signalExitCode, stopSignal } from '../harness/stop';
 import { whileRunning } from './signals';
@@ -24,28 +25,12 @@ import { buildJsonReport, serializeReport } from '../report/json';
 import { toJUnit } from '../report/junit';
 import { writeHtmlReport } from '../report/html';
 import { loadRegressionFile, RegressionFile, runReplay, saveFailures } from '../harness/regressions';
-import type { Io } from './value';
+import { DEFAULT_RUNS, DEFAULT_SEED, intOption, Io, numberOption, UsageError } from './common';
 import { KlcheckError } from '../numeric/errors';
 import type { Mode } from '../numeric/accuracy';
 
-export class UsageError extends KlcheckError {
-  override name = 'UsageError';
-}
-
-export const DEFAULT_SEED = 20261123;
-export const DEFAULT_RUNS = 200;
-
-function numberOption(name: string, s: string, min: number, max: number): number {
-  const n = Number(s);
-  if (!Number.isFinite(n) || n < min || n > max) throw new UsageError(`${name} must be a number from ${min} to ${max}, got '${s}'`);
-  return n;
-}
-
-function intOption(name: string, s: string, min: number, max: number): number {
-  const n = Number(s);
-  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${name} must be an integer from ${min} to ${max}, got '${s}'`);
-  return n;
-}
+/** The script each worker thread of --workers N runs. */
+const WORKER_ENTRY = path.join(__dirname, 'worker.js');
 
 export function checkCommand(io: Io, setCode: (c: number) => void): Command {
   const fns = FUNCTION_CASES.map((s) => s.fn);
@@ -174,7 +159,7 @@ output that cannot be written is named on stderr, the others are still written, 
         let done = 0;
         const progress = (r: PropertyResult) => bar?.update(++done, { fn: r.property });
         if (workers > 1 && mine.length > 1) {
-          results.push(...await runTasksInWorkers(mine, spec, taskOpts, workers, progress));
+          results.push(...await runTasksInWorkers(WORKER_ENTRY, mine, spec, taskOpts, workers, progress));
         } else {
           for (const task of mine) {
             bar?.update(done, { fn: `${task.kind}:${task.id}` });

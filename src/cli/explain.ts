@@ -15,22 +15,13 @@ import { decimalContext, DEFAULT_DIGITS, MAX_DIGITS, MIN_DIGITS } from '../numer
 import {
   ablate, AblationReport, explainTheorem, ExplainReport, findAblation, HypothesisReport, RelationReport, relationSymbol, Theorem,
 } from '../theorem';
-import { DEFAULT_SEED, UsageError } from './check';
 import { encodeNonFinite } from '../numeric/wire';
-import type { Io } from './value';
-
-export { listCommand } from './list';
+import { DEFAULT_SEED, intOption, Io, UsageError } from './common';
 
 /** Instances searched by --drop (default). */
 export const DEFAULT_ABLATION_RUNS = 100;
 /** Significant digits shown on the console (the JSON has all `digits`). */
 export const SHOWN_DIGITS = 20;
-
-function intOption(name: string, s: string, min: number, max: number): number {
-  const n = Number(s);
-  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${name} must be an integer from ${min} to ${max}, got '${s}'`);
-  return n;
-}
 
 /** A value string shortened to SHOWN_DIGITS significant digits ("Infinity" stays). */
 export function shown(value: string): string {

@@ -6,7 +6,7 @@
 import { Command } from 'commander';
 import { THEOREMS } from '../../properties';
 import type { Theorem } from '../theorem';
-import type { Io } from './value';
+import type { Io } from './common';
 
 export interface TheoremListing {
   id: string;

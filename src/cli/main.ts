@@ -6,10 +6,12 @@
  */
 import { Command, CommanderError } from 'commander';
 import { KlcheckError } from '../numeric/errors';
-import { Io, valueCommand } from './value';
+import type { Io } from './common';
+import { valueCommand } from './value';
 import { checkCommand } from './check';
 import { generatorsCommand } from './generators';
-import { explainCommand, listCommand } from './explain';
+import { explainCommand } from './explain';
+import { listCommand } from './list';
 import { mergeCommand } from './merge';
 
 export function buildProgram(io: Io, setCode: (c: number) => void): Command {

@@ -8,8 +8,7 @@
 import { writeFileAtomic } from '../harness/atomic-write';
 import { Command } from 'commander';
 import * as fs from 'node:fs';
-import type { Io } from './value';
-import { UsageError } from './check';
+import { Io, UsageError } from './common';
 import type { JsonReport } from '../report/json';
 import { reportSummary, serializeReport } from '../report/json';
 import { formatConsole, summarize } from '../report/console';

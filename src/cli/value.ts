@@ -10,6 +10,7 @@ import type Decimal from 'decimal.js';
 import { DEFAULT_DIGITS, MAX_DIGITS, MIN_DIGITS } from '../numeric/context';
 import { KlcheckError } from '../numeric/errors';
 import * as ref from '../reference';
+import type { Io } from './common';
 import { decodeNonFinite, MAX_JSON_DEPTH } from '../numeric/wire';
 
 /** Reference functions by name, with their parameter names (the JSON args array follows this order). */
@@ -55,12 +56,6 @@ function parseDigits(s: string): number {
     throw new ValueRequestError(`--digits must be an integer from ${MIN_DIGITS} to ${MAX_DIGITS}, got '${s}'`);
   }
   return n;
-}
-
-export interface Io {
-  stdout: NodeJS.WritableStream;
-  stderr: NodeJS.WritableStream;
-  stdin: NodeJS.ReadableStream;
 }
 
 export function valueCommand(io: Io, setCode: (c: number) => void): Command {

@@ -5,15 +5,12 @@
  * on timing.
  */
 import { Worker } from 'node:worker_threads';
-import * as path from 'node:path';
 import type { PropertyResult } from './result';
 import type { CandidateSpec } from './open';
 import { Task, TaskOptions, taskProperty } from './tasks';
 import { KlcheckError } from '../numeric/errors';
 import { processGroupTable } from './process-groups';
 import { stopped, stopSignal, stopTable } from './stop';
-
-const ENTRY = path.join(__dirname, 'task-worker.js');
 
 export class WorkerPoolError extends KlcheckError {
   override name = 'WorkerPoolError';
@@ -26,9 +23,13 @@ function crashed(task: Task, message: string): PropertyResult {
   };
 }
 
-/** Runs `tasks` on `workers` threads; `onResult` is called as each task completes (for progress). */
+/**
+ * Runs `tasks` on `workers` threads started from the script `entry` (the CLI's, src/cli/worker.js:
+ * it knows the theorems, which this layer does not); `onResult` is called as each task completes
+ * (for progress).
+ */
 export async function runTasksInWorkers(
-  tasks: readonly Task[], spec: CandidateSpec, options: TaskOptions, workers: number,
+  entry: string, tasks: readonly Task[], spec: CandidateSpec, options: TaskOptions, workers: number,
   onResult?: (result: PropertyResult, index: number) => void,
 ): Promise<PropertyResult[]> {
   const results: (PropertyResult | undefined)[] = new Array(tasks.length);
@@ -42,7 +43,7 @@ export async function runTasksInWorkers(
     for (const w of live) w.postMessage({ type: 'stop', signal: stopSignal() });
   });
   const runOne = () => new Promise<void>((resolve, reject) => {
-    const w = new Worker(ENTRY, { workerData: { spec, options, processGroups: processGroupTable(), stop: stopTable() }, stdout: true, stderr: true });
+    const w = new Worker(entry, { workerData: { spec, options, processGroups: processGroupTable(), stop: stopTable() }, stdout: true, stderr: true });
     live.add(w);
     w.on('exit', () => live.delete(w));
     // A candidate's console output must not reach klcheck's stdout.

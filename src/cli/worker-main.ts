@@ -2,14 +2,15 @@
  * A worker of `klcheck check --workers N`: opens its own copy of the candidate, then runs the tasks
  * the pool sends, one at a time, answering each with its PropertyResult.
  *   in:  {type: 'task', index, task}  |  {type: 'close'}  |  {type: 'stop', signal} (src/harness/stop.ts)
+ * The pool that starts it: src/harness/pool.ts (given this file's bootstrap, src/cli/worker.js).
  *   out: {type: 'ready'} | {type: 'open-error', message} | {type: 'result', index, result} | {type: 'closed'}
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { THEOREMS } from '../../properties';
-import { openCandidate, CandidateSpec } from './open';
-import { runTask, Task, TaskOptions } from './tasks';
-import { adoptProcessGroups } from './process-groups';
-import { adoptStop, requestStop } from './stop';
+import { openCandidate, CandidateSpec } from '../harness/open';
+import { runTask, Task, TaskOptions } from '../harness/tasks';
+import { adoptProcessGroups } from '../harness/process-groups';
+import { adoptStop, requestStop } from '../harness/stop';
 
 const port = parentPort!;
 const { spec, options, processGroups, stop } = workerData as { spec: CandidateSpec; options: TaskOptions; processGroups: SharedArrayBuffer; stop: SharedArrayBuffer };
