@@ -4,7 +4,7 @@
  * the judgement under the accuracy model — then prints {"n", "maxRssMB", "ms"} as JSON.
  * Usage: node -r ts-node/register/transpile-only bench/memory-probe.ts <n>
  */
-import { randomDistribution, rng } from './bench';
+import { randomDistribution, rng } from './measure';
 import * as ref from '../src/reference';
 import { kernels } from '../src/kernels';
 import { judge } from '../src/numeric/accuracy';

@@ -6,7 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
-import type { Figure } from './bench';
+import type { Figure } from './measure';
 import { kernels } from '../src/kernels';
 import * as ref from '../src/reference';
 import { runTheorems } from '../src/harness/theorems';
