@@ -1,5 +1,5 @@
 /**
- * The JSON-lines candidate at the limits of the protocol (src/harness/subprocess.ts): over-long
+ * The JSON-lines candidate at the limits of the protocol (src/harness/subprocess/): over-long
  * answer lines, answers nested too deep, number tokens beyond the float64 range, a describe that
  * lists nothing klcheck checks, and the restart budget per property. The misbehaving program is
  * test/fixtures/jsonl-limits.cjs. Every process started here carries a marker in its environment;

@@ -1,5 +1,5 @@
 /**
- * The JSON-lines subprocess candidate (src/harness/subprocess.ts): the scipy adapter against the
+ * The JSON-lines subprocess candidate (src/harness/subprocess/): the scipy adapter against the
  * reference, exact float64 / non-finite round trips, pipelining, and every misbehaviour of
  * examples/python/misbehaving.py — crash, hang, noise, never-answers, wrong id, slow, out-of-order —
  * plus commands that cannot start. Every process started here carries a marker in its environment;
