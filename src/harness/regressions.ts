@@ -25,25 +25,9 @@ import { PropertyResult, describeFailure } from './result';
 import { diagnose } from './diagnose';
 import { reference } from '../reference';
 import type Decimal from 'decimal.js';
+import type { RegressionFile, StoredFailure, StoredTheoremFailure } from './store-format';
 
-export interface StoredFailure {
-  fn: string;
-  args: unknown[];
-  label?: string;
-  property?: string;
-}
-
-export interface StoredTheoremFailure {
-  theorem: string;
-  /** The instance as the theorem's toJSON gives it (plain numbers and arrays). */
-  instance: unknown;
-  property?: string;
-}
-
-export interface RegressionFile {
-  functions: StoredFailure[];
-  theorems: StoredTheoremFailure[];
-}
+export type { RegressionFile, StoredFailure, StoredTheoremFailure } from './store-format';
 
 /** A regression file that cannot be read or does not follow the format (CLI exit code 2). */
 export class FailureFileError extends KlcheckError {

@@ -36,7 +36,7 @@ import { Candidate, asHandle } from './candidate';
 import { interruptParams } from './stop';
 import { PropertyResult } from './result';
 import { toNats } from './agreement';
-import type { StoredTheoremFailure } from './regressions';
+import type { StoredTheoremFailure } from './store-format';
 import type Decimal from 'decimal.js';
 import { judge } from '../numeric/accuracy';
 import { reference } from '../reference';
