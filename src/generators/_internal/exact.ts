@@ -28,10 +28,8 @@ export function exactScaledSum(v: readonly number[]): bigint {
   return s;
 }
 
-/** Whether the entries of v (finite, ≥ 0) sum to exactly 1 as real numbers. */
-export function sumsExactlyToOne(v: readonly number[]): boolean {
-  return exactScaledSum(v) === ONE_SCALED;
-}
+/** Whether the entries of v sum to exactly 1 as real numbers (the accuracy model's test: one copy). */
+export { sumsExactlyToOne } from '../../numeric/accuracy';
 
 /**
  * `R · 2^-1074` as a double, exactly. Throws unless R has at most 53 significant bits
