@@ -69,7 +69,7 @@ export interface ContractEntry {
    * one term of the worst accepted formula suffers (docs/accuracy.md §2).
    */
   readonly standardC: number;
-  /** The strict target of our kernels, in ulps of the exact value (docs/accuracy.md §4), and where it applies. */
+  /** The strict target of our kernels, in ulps of the exact value (docs/accuracy.md §3, §5; measured in §6.1), and where it applies. */
   readonly strict: { readonly ulps: number; readonly where: StrictWhere };
 }
 

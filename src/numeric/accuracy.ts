@@ -47,7 +47,7 @@ export function gamma(n: number, u: number): number {
 export const STANDARD_C: Readonly<Record<string, number>> = Object.fromEntries(Object.entries(CONTRACT).map(([fn, e]: [string, ContractEntry]) => [fn, e.standardC]));
 
 /**
- * Strict bounds in ulps of the exact value, for our kernels (docs/accuracy.md §4 has what was
+ * Strict bounds in ulps of the exact value, for our kernels (docs/accuracy.md §6.1 has what was
  * measured), valid where {@link strictApplies} says so: kl, generalizedKl, entropy, crossEntropy
  * and negEntropy on exactly normalised inputs (Σ = 1 exactly, e.g. entries k_i/2^m with
  * Σ k_i = 2^m) and n ≤ 10^4; logEvidence and elbo when their condition number is ≤ 2^40; the
